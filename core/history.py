@@ -1,0 +1,114 @@
+"""Change records and the transition log: every state change says who, when, from, to and why."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from .choices import HistoryAction
+
+# Fields never copied into history (personal data is masked there too: R-ARCH-06).
+SKIP_FIELDS = {"created_at", "updated_at", "password"}
+SENSITIVE_FIELDS = {"phone", "id_number", "mobile"}
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(obj: models.Model) -> dict:
+    """Field values of `obj` as JSON-able data (foreign keys as ids)."""
+    data = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in SKIP_FIELDS:
+            continue
+        data[field.attname] = _plain(getattr(obj, field.attname))
+    return data
+
+
+def diff(before: dict, after: dict) -> dict:
+    out = {}
+    for key in sorted(set(before) | set(after)):
+        if before.get(key) != after.get(key):
+            old, new = before.get(key), after.get(key)
+            if key in SENSITIVE_FIELDS:
+                from .masking import mask
+
+                old, new = mask(old), mask(new)
+            out[key] = [old, new]
+    return out
+
+
+def _property_id(obj):
+    path = getattr(type(obj), "property_path", None)
+    if path == "self":
+        return obj.pk
+    if path:
+        cur = obj
+        for part in path.split("__"):
+            cur = getattr(cur, part, None)
+            if cur is None:
+                return None
+        return cur.pk
+    return None
+
+
+def record(
+    obj: models.Model,
+    *,
+    actor,
+    action: str,
+    before: dict | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    changes: dict | None = None,
+):
+    from .models import HistoryEntry
+
+    if changes is None:
+        after = snapshot(obj)
+        changes = diff(before or {}, after) if action != HistoryAction.CREATE else {}
+    return HistoryEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        property_id=_property_id(obj),
+        actor=actor if actor and actor.is_authenticated else None,
+        at=timezone.now(),
+        action=action,
+        from_state=from_state or "",
+        to_state=to_state or "",
+        changes=changes,
+        reason=reason or "",
+    )
+
+
+def record_transition(obj, *, actor, field: str = "status", from_state: str, reason: str = ""):
+    return record(
+        obj,
+        actor=actor,
+        action=HistoryAction.TRANSITION,
+        from_state=from_state,
+        to_state=getattr(obj, field),
+        reason=reason,
+        changes={field: [from_state, getattr(obj, field)]},
+    )
+
+
+def history_for(obj, limit: int = 50):
+    """The newest history of one record, actors joined: one query whatever its length."""
+    from .models import HistoryEntry
+
+    return list(
+        HistoryEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+        ).select_related("actor")[:limit]
+    )

@@ -1,0 +1,43 @@
+"""Extension points: later areas plug into pages of earlier ones without editing them.
+
+- MENU: the navigation. Each app registers its entries in AppConfig.ready().
+- ARCHIVE_SECTIONS (residents.archive) and HANDOVER_COUNTS (duty.handover) are Registries too.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Entry:
+    key: str
+    label: str
+    order: int = 100
+    func: Callable[..., Any] | None = None
+    extra: dict = field(default_factory=dict)
+
+
+class Registry:
+    def __init__(self, name: str):
+        self.name = name
+        self._entries: dict[str, Entry] = {}
+
+    def register(
+        self, key: str, label: str, func: Callable[..., Any] | None = None, *, order: int = 100, **extra
+    ):
+        self._entries[key] = Entry(key, label, order, func, extra)
+        return func
+
+    def __iter__(self):
+        return iter(sorted(self._entries.values(), key=lambda e: (e.order, e.key)))
+
+    def __contains__(self, key):
+        return key in self._entries
+
+    def get(self, key) -> Entry:
+        return self._entries[key]
+
+
+# Menu entries: extra = {"url": url name, "action": permission action}
+MENU = Registry("menu")

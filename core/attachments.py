@@ -2,9 +2,12 @@
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
 
+from .choices import HistoryAction
 from .errors import DomainError
-from .history import _property_id
+from .history import _property_id, record
 from .models import Attachment
 from .permissions import require
 
@@ -27,8 +30,11 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+@transaction.atomic
 def attachment_add(*, actor, target, upload) -> Attachment:
     prop_id = _property_id(target)
+    if prop_id is None:
+        raise DomainError("该记录不属于任何项目,不能添加附件。(This record belongs to no property.)")
     require(actor, "attachment.add", prop_id)
     size = upload.size or 0
     if size <= 0:
@@ -46,7 +52,7 @@ def attachment_add(*, actor, target, upload) -> Attachment:
         raise DomainError(
             "只能上传 JPG/PNG/GIF/WEBP 图片或 PDF。(Only JPG/PNG/GIF/WEBP images or PDF.)", field="file"
         )
-    return Attachment.objects.create(
+    att = Attachment.objects.create(
         content_type=ContentType.objects.get_for_model(type(target)),
         object_id=target.pk,
         property_id=prop_id,
@@ -56,6 +62,22 @@ def attachment_add(*, actor, target, upload) -> Attachment:
         mime=mime,
         uploaded_by=actor,
     )
+    record(att, actor=actor, action=HistoryAction.CREATE)
+    return att
+
+
+@transaction.atomic
+def attachment_void(*, actor, attachment: Attachment, reason: str = "") -> Attachment:
+    """An attachment is never deleted: it is voided (hidden), with who/when/why in its history."""
+    require(actor, "attachment.add", attachment.property_id)
+    if attachment.voided_at:
+        return attachment
+    attachment.voided_at = timezone.now()
+    attachment.save(update_fields=["voided_at"])
+    record(
+        attachment, actor=actor, action=HistoryAction.VOID, reason=reason, changes={"voided": [False, True]}
+    )
+    return attachment
 
 
 def attachments_for(target):

@@ -25,6 +25,70 @@ def _parse(t) -> time:
     return time(int(h), int(m))
 
 
+def parse_windows(text) -> list[list[str]]:
+    """ "08:30-12:00,13:30-17:30" (or a list of pairs) → [["08:30", "12:00"], ["13:30", "17:30"]].
+
+    Several windows a day (the lunch break is not office time); each start before its end, the windows
+    in order of the day and not overlapping. Raises DomainError(field="office_windows") otherwise."""
+    err = "office_windows"
+    if isinstance(text, list | tuple):
+        pairs = [tuple(p) for p in text]
+    else:
+        raw = str(text or "").replace(",", ",").replace("、", ",").replace(";", ",").replace(";", ",")
+        pairs = []
+        for chunk in raw.split(","):
+            chunk = chunk.strip().replace("—", "-").replace("–", "-").replace("~", "-").replace("~", "-")
+            if not chunk:
+                continue
+            parts = [p.strip() for p in chunk.split("-")]
+            if len(parts) != 2:
+                raise DomainError(
+                    f"办公时段格式错误:“{chunk}”,应为 08:30-12:00。(Bad office window “{chunk}”: use 08:30-12:00.)",
+                    field=err,
+                )
+            pairs.append(tuple(parts))
+    if not pairs:
+        raise DomainError("请至少填写一个办公时段。(Enter at least one office window.)", field=err)
+    if len(pairs) > 6:
+        raise DomainError("办公时段最多 6 段。(At most 6 office windows.)", field=err)
+    out, prev_end = [], None
+    for pair in pairs:
+        if len(pair) != 2:
+            raise DomainError("办公时段格式错误。(Bad office window.)", field=err)
+        start, end = (_parse_hhmm(v, err) for v in pair)
+        if start >= end:
+            raise DomainError(
+                f"办公时段 {start:%H:%M}-{end:%H:%M} 的开始时间必须早于结束时间。"
+                f"(Window {start:%H:%M}-{end:%H:%M}: start must be before end.)",
+                field=err,
+            )
+        if prev_end is not None and start < prev_end:
+            raise DomainError(
+                "办公时段须按时间先后填写且互不重叠。(Office windows must be in order and must not overlap.)",
+                field=err,
+            )
+        prev_end = end
+        out.append([f"{start:%H:%M}", f"{end:%H:%M}"])
+    return out
+
+
+def format_windows(windows) -> str:
+    """[["08:30", "12:00"], ["13:30", "17:30"]] → "08:30-12:00,13:30-17:30"."""
+    return ",".join(f"{a}-{b}" for a, b in (windows or []))
+
+
+def _parse_hhmm(value, field: str) -> time:
+    if isinstance(value, time):
+        return value.replace(second=0, microsecond=0)
+    try:
+        h, m = str(value).strip().split(":")
+        return time(int(h), int(m))
+    except (ValueError, TypeError):
+        raise DomainError(
+            f"时间格式错误:“{value}”,应为 HH:MM。(Bad time “{value}”: use HH:MM.)", field=field
+        ) from None
+
+
 def working_windows(prop: Property) -> list[tuple[time, time]]:
     wins = sorted((_parse(a), _parse(b)) for a, b in (prop.office_windows or []))
     return [(a, b) for a, b in wins if a < b]
@@ -119,9 +183,9 @@ def next_call_time(prop: Property, when: datetime | None = None) -> datetime:
     return end
 
 
-def _due(prop, start, seconds, business):
+def _due(prop, start, seconds, business, calendar: Calendar | None = None):
     if business:
-        return Calendar(prop).add(start, seconds)
+        return (calendar or Calendar(prop)).add(start, seconds)
     return start + timedelta(seconds=seconds)
 
 
@@ -141,26 +205,29 @@ def clock_start(
     start = start or timezone.now()
     seconds = duration.total_seconds()
     ct = ContentType.objects.get_for_model(type(target))
-    Deadline.objects.filter(
-        content_type=ct,
-        object_id=target.pk,
-        kind=kind,
-        state__in=[DeadlineState.RUNNING, DeadlineState.PAUSED],
-    ).update(state=DeadlineState.CANCELLED)
+    cal = Calendar(prop) if business_hours else None
     share = max(1, min(prop.deadline_warn_share, 99)) / 100
-    return Deadline.objects.create(
-        content_type=ct,
-        object_id=target.pk,
-        property=prop,
-        kind=kind,
-        label=label,
-        responsible=responsible,
-        started_at=start,
-        due_at=_due(prop, start, seconds, business_hours),
-        warn_at=_due(prop, start, seconds * share, business_hours),
-        business_hours=business_hours,
-        link=link,
-    )
+    with transaction.atomic():
+        Deadline.objects.filter(
+            content_type=ct,
+            object_id=target.pk,
+            kind=kind,
+            state__in=[DeadlineState.RUNNING, DeadlineState.PAUSED],
+        ).update(state=DeadlineState.CANCELLED)
+        return Deadline.objects.create(
+            content_type=ct,
+            object_id=target.pk,
+            property=prop,
+            kind=kind,
+            label=label,
+            responsible=responsible,
+            started_at=start,
+            due_at=_due(prop, start, seconds, business_hours, cal),
+            # The warning comes at deadline_warn_share of the clock's own time (business time if business).
+            warn_at=_due(prop, start, seconds * share, business_hours, cal),
+            business_hours=business_hours,
+            link=link,
+        )
 
 
 def _open(target, kind):
@@ -202,9 +269,10 @@ def clock_resume(target, *, kind: str, now: datetime | None = None) -> Deadline 
                 if dl.business_hours
                 else (dl.warn_at - dl.paused_at).total_seconds()
             )
-        dl.due_at = _due(dl.property, now, left, dl.business_hours)
+        cal = Calendar(dl.property) if dl.business_hours else None
+        dl.due_at = _due(dl.property, now, left, dl.business_hours, cal)
         if warn_left is not None:
-            dl.warn_at = _due(dl.property, now, max(warn_left, 0), dl.business_hours)
+            dl.warn_at = _due(dl.property, now, max(warn_left, 0), dl.business_hours, cal)
         dl.state, dl.paused_at, dl.remaining_seconds = DeadlineState.RUNNING, None, None
         dl.save(update_fields=["state", "paused_at", "remaining_seconds", "due_at", "warn_at"])
         return dl
@@ -212,11 +280,13 @@ def clock_resume(target, *, kind: str, now: datetime | None = None) -> Deadline 
 
 def clock_stop(target, *, kind: str, now: datetime | None = None) -> Deadline | None:
     now = now or timezone.now()
-    dl = _open(target, kind)
-    if dl:
-        dl.state, dl.met_at = DeadlineState.MET, now
-        dl.save(update_fields=["state", "met_at"])
-    return dl
+    # select_for_update needs a transaction (PostgreSQL refuses it in autocommit).
+    with transaction.atomic():
+        dl = _open(target, kind)
+        if dl:
+            dl.state, dl.met_at = DeadlineState.MET, now
+            dl.save(update_fields=["state", "met_at"])
+        return dl
 
 
 def check_deadlines(now: datetime | None = None) -> dict:

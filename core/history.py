@@ -12,6 +12,26 @@ from .choices import HistoryAction
 # Fields never copied into history (personal data is masked there too: R-ARCH-06).
 SKIP_FIELDS = {"created_at", "updated_at", "password"}
 SENSITIVE_FIELDS = {"phone", "id_number", "mobile"}
+# Variants areas use for the same kind of data (phone2, emergency_phone, contact_mobile, phone_last4 …).
+SENSITIVE_PREFIXES = ("phone", "mobile", "id_number")
+SENSITIVE_SUFFIXES = ("_phone", "_mobile", "_id_number")
+
+
+def is_sensitive(field_name: str) -> bool:
+    """R-ARCH-06: personal numbers never appear in clear in a change record."""
+    name = str(field_name)
+    return (
+        name in SENSITIVE_FIELDS or name.startswith(SENSITIVE_PREFIXES) or name.endswith(SENSITIVE_SUFFIXES)
+    )
+
+
+def _mask_pair(key, pair):
+    if not is_sensitive(key):
+        return pair
+    from .masking import mask
+
+    old, new = (list(pair) + [None, None])[:2]
+    return [mask(old), mask(new)]
 
 
 def _plain(value):
@@ -35,15 +55,11 @@ def snapshot(obj: models.Model) -> dict:
 
 
 def diff(before: dict, after: dict) -> dict:
+    """{field: [before, after]} of the fields that changed; personal numbers masked."""
     out = {}
     for key in sorted(set(before) | set(after)):
         if before.get(key) != after.get(key):
-            old, new = before.get(key), after.get(key)
-            if key in SENSITIVE_FIELDS:
-                from .masking import mask
-
-                old, new = mask(old), mask(new)
-            out[key] = [old, new]
+            out[key] = _mask_pair(key, [before.get(key), after.get(key)])
     return out
 
 
@@ -51,6 +67,14 @@ def _property_id(obj):
     path = getattr(type(obj), "property_path", None)
     if path == "self":
         return obj.pk
+    if path and "__" not in path:
+        try:
+            field = obj._meta.get_field(path)
+        except Exception:  # a Python attribute rather than a field: walk it below
+            field = None
+        if field is not None and getattr(field.related_model, "property_path", None) == "self":
+            # A direct foreign key to Property: its id is on the row already, no query.
+            return getattr(obj, field.attname, None)
     if path:
         cur = obj
         for part in path.split("__"):
@@ -77,6 +101,9 @@ def record(
     if changes is None:
         after = snapshot(obj)
         changes = diff(before or {}, after) if action != HistoryAction.CREATE else {}
+    else:
+        # Hand-written change sets are masked like computed ones (R-ARCH-06).
+        changes = {k: _mask_pair(k, v) if isinstance(v, list | tuple) else v for k, v in changes.items()}
     return HistoryEntry.objects.create(
         content_type=ContentType.objects.get_for_model(type(obj)),
         object_id=obj.pk,

@@ -24,7 +24,12 @@ class DomainErrorMiddleware:
             resp["HX-Retarget"] = "#flash"
             resp["HX-Reswap"] = "innerHTML"
             return resp
-        return render(request, "core/error.html", {"message": exc.message}, status=exc.status_code)
+        return render(
+            request,
+            "core/error.html",
+            {"message": exc.message, "status": exc.status_code, "field": exc.field},
+            status=exc.status_code,
+        )
 
 
 def _escape(s) -> str:

@@ -57,9 +57,18 @@ def notify_roles(prop, roles, **kw) -> int:
 
 
 def mark_read(*, user, notification_ids=None) -> int:
+    """Mark the user's own notifications read (all unread ones when no ids are given)."""
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
-        qs = qs.filter(pk__in=notification_ids)
+        if isinstance(notification_ids, str | int):
+            notification_ids = [notification_ids]
+        try:
+            ids = [int(i) for i in notification_ids]
+        except (TypeError, ValueError):
+            from .errors import DomainError
+
+            raise DomainError("通知编号无效。(Invalid notification ids.)", field="ids") from None
+        qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
 
 
@@ -108,12 +117,14 @@ def deliver(message_id: int) -> str:
         )
         if not msg:
             return "skipped"
-        adapter = adapter_for(msg.channel)
+        adapter, name = None, ""
         try:
+            adapter = adapter_for(msg.channel)
+            name = str(getattr(adapter, "name", "") or type(adapter).__name__)[:50]
             adapter.send(msg)
-        except Exception as exc:  # a gateway error is recorded, not lost
-            msg.status, msg.error, msg.adapter = OutboxStatus.FAILED, str(exc)[:2000], adapter.name
+        except Exception as exc:  # a gateway (or configuration) error is recorded, not lost
+            msg.status, msg.error, msg.adapter = OutboxStatus.FAILED, (str(exc) or repr(exc))[:2000], name
         else:
-            msg.status, msg.sent_at, msg.adapter = OutboxStatus.SENT, timezone.now(), adapter.name
+            msg.status, msg.sent_at, msg.adapter = OutboxStatus.SENT, timezone.now(), name
         msg.save(update_fields=["status", "error", "adapter", "sent_at"])
         return msg.status

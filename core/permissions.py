@@ -61,16 +61,19 @@ def _memberships(user) -> list[tuple[int, str]]:
 
 def property_ids(user, action: str = "view") -> set[int] | None:
     """Properties where `user` may do `action`. None means all (superuser)."""
+    # A typo in an action name must fail loudly for everyone, superusers and anonymous callers included.
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}: declare it in core.permissions.ACTIONS")
     if not user or not user.is_authenticated or not user.is_active:
         return set()
     if user.is_superuser:
         return None
-    if action not in ACTIONS:
-        raise KeyError(f"unknown action {action!r}: declare it in core.permissions.ACTIONS")
     return {pid for pid, role in _memberships(user) if role_allows(role, action)}
 
 
 def roles_of(user, property_id: int) -> set[str]:
+    if not user or not user.is_authenticated or not user.is_active:
+        return set()
     if user.is_superuser:
         return set(Role)
     return {role for pid, role in _memberships(user) if pid == property_id}

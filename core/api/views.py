@@ -1,9 +1,22 @@
-from rest_framework import mixins, serializers, viewsets
+from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core import notify
-from core.models import Building, Deadline, Location, Notification, OutboxMessage, Property, Unit
+from core import notify, services
+from core.models import (
+    Building,
+    CalendarDay,
+    Deadline,
+    Location,
+    Notification,
+    OutboxMessage,
+    Property,
+    Unit,
+)
+from core.permissions import property_ids
 
 from .base import ScopedReadOnlyViewSet
 
@@ -24,7 +37,71 @@ class PropertySerializer(serializers.ModelSerializer):
             "quiet_start",
             "quiet_end",
             "deadline_warn_share",
+            "archive_grant_hours",
+            "first_contact_days",
         ]
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "example": "08:30-12:00,13:30-17:30"},
+            {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
+        ]
+    }
+)
+class OfficeWindowsField(serializers.Field):
+    """Either "08:30-12:00,13:30-17:30" or [["08:30", "12:00"], ["13:30", "17:30"]]."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str | list):
+            raise serializers.ValidationError(
+                "应为 “08:30-12:00,13:30-17:30” 或时段列表。(A string or a list.)"
+            )
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class PropertySettingsSerializer(serializers.Serializer):
+    """PATCH /api/v1/properties/<id>/ — the same settings as the 项目设置 page (managers only)."""
+
+    name = serializers.CharField(max_length=100, required=False)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    office_windows = OfficeWindowsField(required=False)
+    shift_start = serializers.TimeField(required=False)
+    shift_end = serializers.TimeField(required=False)
+    quiet_start = serializers.TimeField(required=False)
+    quiet_end = serializers.TimeField(required=False)
+    deadline_warn_share = serializers.IntegerField(required=False)
+    archive_grant_hours = serializers.IntegerField(required=False)
+    first_contact_days = serializers.IntegerField(required=False)
+
+
+class CalendarDaySerializer(serializers.ModelSerializer):
+    scope = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CalendarDay
+        fields = ["id", "property", "date", "is_workday", "name", "scope"]
+        read_only_fields = ["id", "scope"]
+        # calendar_day_set updates the property's row of that date; no unique check here.
+        validators = []
+
+    def get_scope(self, obj) -> str:
+        return "global" if obj.property_id is None else "property"
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        qs = Property.objects.all()
+        if request is not None:
+            qs = qs.restrict(request.user, "view")
+        # Another property is "does not exist" (400), never a confirmation that it exists.
+        fields["property"] = serializers.PrimaryKeyRelatedField(queryset=qs)
+        return fields
 
 
 class BuildingSerializer(serializers.ModelSerializer):
@@ -98,9 +175,29 @@ class OutboxSerializer(serializers.ModelSerializer):
         ]
 
 
-class PropertyViewSet(ScopedReadOnlyViewSet):
+class PropertyViewSet(ScopedReadOnlyViewSet, mixins.UpdateModelMixin):
+    """Properties of the user. PATCH changes the office's settings (管理处经理 only, property.manage)."""
+
     queryset = Property.objects.all()
     serializer_class = PropertySerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_serializer_class(self):
+        if self.action == "partial_update":
+            return PropertySettingsSerializer
+        return PropertySerializer
+
+    @extend_schema(request=PropertySettingsSerializer, responses=PropertySerializer)
+    def partial_update(self, request, *args, **kwargs):
+        prop = self.get_object()  # another property: 404
+        ser = PropertySettingsSerializer(data=request.data, partial=True)
+        ser.is_valid(raise_exception=True)
+        prop = services.property_update(actor=request.user, prop=prop, **ser.validated_data)
+        return Response(PropertySerializer(prop, context=self.get_serializer_context()).data)
+
+    def update(self, request, *args, **kwargs):
+        kwargs["partial"] = True
+        return self.partial_update(request, *args, **kwargs)
 
 
 class BuildingViewSet(ScopedReadOnlyViewSet):
@@ -135,17 +232,85 @@ class OutboxViewSet(ScopedReadOnlyViewSet):
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The user's own notifications (?unread=true for unread only)."""
+
+    # For schema generation (no user there); the real rows come from get_queryset().
+    queryset = Notification.objects.none()
     serializer_class = NotificationSerializer
-    filterset_fields = ["read_at"]
+    filterset_fields = ["level"]
 
     def get_queryset(self):
-        return Notification.objects.filter(recipient=self.request.user).order_by("-created_at")
+        if getattr(self, "swagger_fake_view", False) or not self.request.user.is_authenticated:
+            return Notification.objects.none()
+        qs = Notification.objects.filter(recipient=self.request.user).order_by("-created_at", "-id")
+        unread = self.request.query_params.get("unread", "").lower()
+        if unread in {"1", "true", "yes"}:
+            qs = qs.filter(read_at__isnull=True)
+        return qs
 
+    @extend_schema(
+        parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="只看未读 (unread only)")]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=inline_serializer(
+            "NotificationRead",
+            {"ids": serializers.ListField(child=serializers.IntegerField(), required=False)},
+        ),
+        responses={200: inline_serializer("NotificationReadResult", {"marked": serializers.IntegerField()})},
+    )
     @action(detail=False, methods=["post"])
     def read(self, request):
+        """Mark the given ids read, or all unread when no ids are given."""
         ids = request.data.get("ids")
         n = notify.mark_read(user=request.user, notification_ids=ids)
         return Response({"marked": n})
+
+
+class CalendarDayViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """节假日与调休: the global rows plus the rows of the user's properties (?year=2025, ?property=<id>).
+    POST adds or overrides a day for one property (客服主管 / 管理处经理: calendar.manage)."""
+
+    queryset = CalendarDay.objects.all()
+    serializer_class = CalendarDaySerializer
+
+    def get_queryset(self):
+        ids = property_ids(self.request.user, "view")
+        qs = CalendarDay.objects.order_by("date", "property_id")
+        if ids is not None:
+            qs = qs.filter(Q(property__isnull=True) | Q(property__in=ids))
+        params = self.request.query_params
+        year = params.get("year", "")
+        if year.isdigit():
+            qs = qs.filter(date__year=int(year))
+        prop = params.get("property", "")
+        if prop.isdigit():
+            qs = qs.filter(Q(property__isnull=True) | Q(property_id=int(prop)))
+        return qs
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, description="年份 (year)"),
+            OpenApiParameter("property", OpenApiTypes.INT, description="项目 (property id)"),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = ser.validated_data
+        day = services.calendar_day_set(
+            actor=request.user,
+            prop=data["property"],
+            day=data["date"],
+            is_workday=data["is_workday"],
+            name=data.get("name", ""),
+        )
+        return Response(self.get_serializer(day).data, status=status.HTTP_201_CREATED)
 
 
 def register(router):
@@ -156,3 +321,4 @@ def register(router):
     router.register("deadlines", DeadlineViewSet)
     router.register("outbox", OutboxViewSet)
     router.register("notifications", NotificationViewSet, basename="notification")
+    router.register("calendar-days", CalendarDayViewSet, basename="calendarday")

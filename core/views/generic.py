@@ -67,7 +67,7 @@ class ObjectListView(ScopedMixin, HtmxTemplateMixin, TemplateView):
             yield [resolve(obj, acc) for _, acc in self.columns]
 
     def get(self, request, *args, **kwargs):
-        qs = self.filtered()
+        qs = self._filtered_qs = self.filtered()
         if request.GET.get("export") == "xlsx":
             if not self.export_action or not can(request.user, self.export_action):
                 raise PermissionDenied
@@ -76,7 +76,11 @@ class ObjectListView(ScopedMixin, HtmxTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        qs = self.filtered()
+        qs = getattr(self, "_filtered_qs", None)
+        if qs is None:
+            qs = self.filtered()
+        if not qs.ordered:  # pages must not shuffle rows between requests
+            qs = qs.order_by("-pk")
         page = Paginator(qs, self.paginate_by).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)

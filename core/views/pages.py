@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core import notify, selectors
@@ -38,9 +39,13 @@ def notification_list(request):
 @require_POST
 def notification_read(request):
     ids = request.POST.getlist("id") or None
-    n = notify.mark_read(user=request.user, notification_ids=[int(i) for i in ids] if ids else None)
+    n = notify.mark_read(user=request.user, notification_ids=ids)
     messages.success(request, f"已标记 {n} 条为已读。")
-    return redirect(request.POST.get("next") or "core:notifications")
+    nxt = request.POST.get("next") or ""
+    # Only back to a page of this site (no open redirect).
+    if not url_has_allowed_host_and_scheme(nxt, {request.get_host()}, request.is_secure()):
+        nxt = "core:notifications"
+    return redirect(nxt)
 
 
 @login_required

@@ -44,17 +44,30 @@ STAFF = [
 
 PROPERTIES = [
     # code, name, kind, address, buildings (code, floors, units per floor)
-    ("cuihu", "翠湖花园", PropertyKind.RESIDENTIAL, "深圳市南山区翠湖路88号",
-     [(str(n), 18, 4) for n in range(1, 11)]),
-    ("guomao", "国贸中心大厦", PropertyKind.OFFICE, "深圳市福田区深南大道2008号",
-     [("A", 30, 5), ("B", 30, 5)]),
+    (
+        "cuihu",
+        "翠湖花园",
+        PropertyKind.RESIDENTIAL,
+        "深圳市南山区翠湖路88号",
+        [(str(n), 18, 4) for n in range(1, 11)],
+    ),
+    (
+        "guomao",
+        "国贸中心大厦",
+        PropertyKind.OFFICE,
+        "深圳市福田区深南大道2008号",
+        [("A", 30, 5), ("B", 30, 5)],
+    ),
 ]
 
 LOCATIONS = {
-    PropertyKind.RESIDENTIAL: [(LocationKind.PUBLIC_AREA, n) for n in ("南门大堂", "地下车库B1", "中心花园",
-                                                                        "儿童游乐区", "垃圾站")]
+    PropertyKind.RESIDENTIAL: [
+        (LocationKind.PUBLIC_AREA, n) for n in ("南门大堂", "地下车库B1", "中心花园", "儿童游乐区", "垃圾站")
+    ]
     + [(LocationKind.CLUBHOUSE, n) for n in ("会所泳池", "会所健身房", "会所多功能厅")],
-    PropertyKind.OFFICE: [(LocationKind.PUBLIC_AREA, n) for n in ("首层大堂", "电梯厅", "地下停车场", "空中花园")]
+    PropertyKind.OFFICE: [
+        (LocationKind.PUBLIC_AREA, n) for n in ("首层大堂", "电梯厅", "地下停车场", "空中花园")
+    ]
     + [(LocationKind.CLUBHOUSE, "商务会所")],
 }
 
@@ -85,15 +98,27 @@ class Command(BaseCommand):
         props = {}
         with transaction.atomic():
             for code, name, kind, address, buildings in PROPERTIES:
-                prop = services.property_create(actor=None, name=name, code=code, kind=kind, address=address,
-                                                phone="0755-8888" + str(rng.randint(1000, 9999)))
+                prop = services.property_create(
+                    actor=None,
+                    name=name,
+                    code=code,
+                    kind=kind,
+                    address=address,
+                    phone="0755-8888" + str(rng.randint(1000, 9999)),
+                )
                 props[code] = prop
                 self._places(prop, buildings, rng)
             staff_by_prop = {code: {} for code in props}
             for username, display, role, code in STAFF:
-                user = services.staff_create(actor=None, username=username, password=PASSWORD,
-                                             display_name=display, prop=props[code], role=role,
-                                             phone=f"139{rng.randint(10000000, 99999999)}")
+                user = services.staff_create(
+                    actor=None,
+                    username=username,
+                    password=PASSWORD,
+                    display_name=display,
+                    prop=props[code],
+                    role=role,
+                    phone=f"139{rng.randint(10000000, 99999999)}",
+                )
                 staff_by_prop[code][username] = user
         self.stdout.write(f"Properties, {Unit.objects.count()} units and {len(STAFF)} staff loaded.")
         for app in DEMO_APPS:
@@ -113,19 +138,37 @@ class Command(BaseCommand):
     def _places(self, prop, buildings, rng):
         units = []
         for code, floors, per_floor in buildings:
-            b = services.building_create(actor=None, prop=prop, code=code,
-                                         name=f"{code}栋" if prop.kind == PropertyKind.RESIDENTIAL else f"{code}座",
-                                         floors=floors, entrances=2 if prop.kind == PropertyKind.RESIDENTIAL else 1)
+            b = services.building_create(
+                actor=None,
+                prop=prop,
+                code=code,
+                name=f"{code}栋" if prop.kind == PropertyKind.RESIDENTIAL else f"{code}座",
+                floors=floors,
+                entrances=2 if prop.kind == PropertyKind.RESIDENTIAL else 1,
+            )
             for floor in range(1, floors + 1):
                 for n in range(1, per_floor + 1):
-                    area = Decimal(rng.choice([68, 89, 98, 120, 143])) if prop.kind == PropertyKind.RESIDENTIAL \
+                    area = (
+                        Decimal(rng.choice([68, 89, 98, 120, 143]))
+                        if prop.kind == PropertyKind.RESIDENTIAL
                         else Decimal(rng.choice([120, 180, 260, 420]))
+                    )
                     status = rng.choices(
                         [UnitStatus.OCCUPIED, UnitStatus.LEASED, UnitStatus.VACANT, UnitStatus.RENOVATING],
-                        weights=[70, 15, 10, 5])[0]
-                    units.append(Unit(property=prop, building=b, number=f"{floor:02d}{n:02d}", floor=floor,
-                                      area=area, status=status, entrance=str(1 + (n - 1) * 2 // per_floor),
-                                      label=f"{code}-{floor:02d}{n:02d}"))
+                        weights=[70, 15, 10, 5],
+                    )[0]
+                    units.append(
+                        Unit(
+                            property=prop,
+                            building=b,
+                            number=f"{floor:02d}{n:02d}",
+                            floor=floor,
+                            area=area,
+                            status=status,
+                            entrance=str(1 + (n - 1) * 2 // per_floor),
+                            label=f"{code}-{floor:02d}{n:02d}",
+                        )
+                    )
         # Bulk: ~1,000 rows of master data created by the system itself (no actor, no per-row history).
         Unit.objects.bulk_create(units, batch_size=1000)
         for kind, name in LOCATIONS[prop.kind]:
@@ -141,13 +184,23 @@ class Command(BaseCommand):
             buildings.append(b)
             for floor in range(1, 31):
                 for n in range(1, 11):
-                    units.append(Unit(property=prop, building=b, number=f"{floor:02d}{n:02d}", floor=floor,
-                                      area=Decimal(89), status=UnitStatus.OCCUPIED,
-                                      label=f"{b_index}-{floor:02d}{n:02d}"))
+                    units.append(
+                        Unit(
+                            property=prop,
+                            building=b,
+                            number=f"{floor:02d}{n:02d}",
+                            floor=floor,
+                            area=Decimal(89),
+                            status=UnitStatus.OCCUPIED,
+                            label=f"{b_index}-{floor:02d}{n:02d}",
+                        )
+                    )
             b_index += 1
             if len(units) >= n_units:
                 break
         Unit.objects.bulk_create(units[:n_units], batch_size=2000)
         units = list(Unit.objects.filter(building__in=buildings).select_related("building"))
         import_module("residents.demo").load(prop=prop, units=units, staff=staff, rng=rng, scale=scale)
-        self.stdout.write(f"Scale: {scale} residents over {len(units)} units in {time.monotonic() - t0:.1f}s.")
+        self.stdout.write(
+            f"Scale: {scale} residents over {len(units)} units in {time.monotonic() - t0:.1f}s."
+        )

@@ -4,3 +4,20 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "基础"
+
+    def ready(self):
+        # Only the registry is touched here: no models, no queries, so app loading cannot break.
+        from django.utils.translation import gettext_lazy as _
+
+        from .registry import MENU
+
+        MENU.register(
+            "core.property_settings",
+            _("项目设置"),
+            order=950,
+            url="core:property_settings_index",
+            action="property.manage",
+        )
+        MENU.register(
+            "core.calendar", _("节假日与调休"), order=960, url="core:calendar", action="calendar.manage"
+        )

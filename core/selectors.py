@@ -1,7 +1,8 @@
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from .choices import DeadlineState
-from .models import Deadline, Notification
+from .models import Building, CalendarDay, Deadline, Location, Notification, Property
 
 
 def my_open_deadlines(*, user, limit: int = 50):
@@ -27,3 +28,45 @@ def unread_notifications(*, user, limit: int = 20):
     return list(
         Notification.objects.filter(recipient=user, read_at__isnull=True).order_by("-created_at")[:limit]
     )
+
+
+def manageable_properties(*, user, action: str):
+    """Properties where `user` may do `action` (settings pages pick one of these)."""
+    return Property.objects.restrict(user, action).order_by("name", "pk")
+
+
+def property_structure(*, prop):
+    """R-ROLE-15: buildings of the property with their unit counts; two queries whatever the size."""
+    buildings = list(
+        Building.objects.filter(property=prop).annotate(unit_count=Count("units")).order_by("code", "pk")
+    )
+    return {
+        "buildings": buildings,
+        "building_count": len(buildings),
+        "unit_count": sum(b.unit_count for b in buildings),
+        "location_count": Location.objects.filter(property=prop).count(),
+    }
+
+
+def calendar_year(*, prop, year: int) -> list[dict]:
+    """The year's special days for one property: global rows (chinese-calendar or the administrator)
+    merged with the property's own rows, which win for their date."""
+    rows = CalendarDay.objects.filter(Q(property__isnull=True) | Q(property=prop), date__year=year).order_by(
+        "date", "property_id"
+    )
+    by_date: dict = {}
+    for row in rows:
+        entry = by_date.setdefault(row.date, {"date": row.date, "global": None, "own": None})
+        entry["own" if row.property_id else "global"] = row
+    out = []
+    for d in sorted(by_date):
+        entry = by_date[d]
+        effective = entry["own"] or entry["global"]
+        entry.update(
+            effective=effective,
+            is_workday=effective.is_workday,
+            name=effective.name or (entry["global"].name if entry["global"] else ""),
+            weekday=d.weekday(),
+        )
+        out.append(entry)
+    return out

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import pages
+from .views import pages, settings
 
 app_name = "core"
 urlpatterns = [
@@ -11,4 +11,13 @@ urlpatterns = [
     path("notifications/", pages.notification_list, name="notifications"),
     path("notifications/read/", pages.notification_read, name="notification_read"),
     path("attachments/<int:pk>/", pages.attachment_download, name="attachment"),
+    path("settings/property/", settings.PropertySettingsIndexView.as_view(), name="property_settings_index"),
+    path("settings/property/<int:pk>/", settings.PropertySettingsView.as_view(), name="property_settings"),
+    path("settings/calendar/", settings.CalendarView.as_view(), name="calendar"),
+    path("settings/calendar/seed/", settings.CalendarSeedView.as_view(), name="calendar_seed"),
+    path(
+        "settings/calendar/day/<int:pk>/remove/",
+        settings.CalendarDayRemoveView.as_view(),
+        name="calendar_day_remove",
+    ),
 ]

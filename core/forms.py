@@ -1,0 +1,62 @@
+"""Forms of the office's own settings pages. Validation that is a rule lives in core.services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .deadlines import format_windows
+
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class PropertySettingsForm(forms.Form):
+    """项目设置: office windows (R-REL-08), day shift (R-DUTY-07), quiet hours (R-CB-03, R-EXP-10)."""
+
+    name = forms.CharField(label=_("项目名称"), max_length=100)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    phone = forms.CharField(label=_("服务中心电话"), max_length=30, required=False)
+    office_windows = forms.CharField(
+        label=_("办公时段"),
+        max_length=200,
+        help_text=_("可填多段,用逗号分隔,如 08:30-12:00,13:30-17:30(午休不计入工作时间)"),
+    )
+    shift_start = forms.TimeField(label=_("值班开始"), widget=TIME_INPUT)
+    shift_end = forms.TimeField(label=_("值班结束"), widget=TIME_INPUT)
+    quiet_start = forms.TimeField(
+        label=_("免打扰开始"), widget=TIME_INPUT, help_text=_("此后不给住户打电话(R-EXP-10 默认 21:30)")
+    )
+    quiet_end = forms.TimeField(label=_("免打扰结束"), widget=TIME_INPUT, help_text=_("可跨午夜,如 08:00"))
+    deadline_warn_share = forms.IntegerField(
+        label=_("预警比例(%)"), help_text=_("时限过去该比例时提醒负责人,1–99"), min_value=1, max_value=99
+    )
+    archive_grant_hours = forms.IntegerField(label=_("档案查阅授权时长(小时)"), min_value=1, max_value=720)
+    first_contact_days = forms.IntegerField(label=_("首次联系期限(天)"), min_value=1, max_value=365)
+
+    @classmethod
+    def initial_for(cls, prop) -> dict:
+        return {
+            "name": prop.name,
+            "address": prop.address,
+            "phone": prop.phone,
+            "office_windows": format_windows(prop.office_windows),
+            "shift_start": prop.shift_start,
+            "shift_end": prop.shift_end,
+            "quiet_start": prop.quiet_start,
+            "quiet_end": prop.quiet_end,
+            "deadline_warn_share": prop.deadline_warn_share,
+            "archive_grant_hours": prop.archive_grant_hours,
+            "first_contact_days": prop.first_contact_days,
+        }
+
+
+class CalendarDayForm(forms.Form):
+    """节假日与调休: add or override one day for the property."""
+
+    KIND_CHOICES = [("holiday", _("放假(非工作日)")), ("workday", _("调休上班(工作日)"))]
+
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("类型"), choices=KIND_CHOICES)
+    name = forms.CharField(label=_("名称"), max_length=50, required=False, help_text=_("如 国庆节、调休上班"))
+
+
+class CalendarSeedForm(forms.Form):
+    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)

@@ -1,10 +1,12 @@
 """Change records and the transition log: every state change says who, when, from, to and why."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from .choices import HistoryAction
@@ -35,10 +37,14 @@ def _mask_pair(key, pair):
 
 
 def _plain(value):
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
-    if isinstance(value, Decimal):
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, Decimal | UUID):
         return str(value)
+    if isinstance(value, FieldFile):  # an upload: its stored name
+        return value.name or ""
     if isinstance(value, models.Model):
         return value.pk
     return value

@@ -4,3 +4,27 @@ from django.apps import AppConfig
 class ResidentsConfig(AppConfig):
     name = "residents"
     verbose_name = "住户与档案"
+
+    def ready(self):
+        from core.registry import MENU
+
+        from . import archive  # noqa: F401  (registers the archive sections a–j)
+
+        MENU.register("residents", "住户档案", order=10, url="residents:list", action="resident.view")
+        MENU.register(
+            "residents-assign", "客户分配", order=12, url="residents:assign", action="assignment.manage"
+        )
+        MENU.register(
+            "residents-my-customers",
+            "我的客户",
+            order=13,
+            url="residents:my_customers",
+            action="assignment.hold",
+        )
+        MENU.register(
+            "residents-access",
+            "档案查阅审批",
+            order=14,
+            url="residents:access_queue",
+            action="archive.approve",
+        )

@@ -43,6 +43,7 @@ class Resident(BaseModel):
             models.Index(fields=["property", "name_initials"]),
             models.Index(fields=["property", "phone_last4"]),
             models.Index(fields=["property", "kind"]),
+            models.Index(fields=["property", "name_pinyin"]),  # search: full pinyin prefix
         ]
 
     def __str__(self):
@@ -50,6 +51,30 @@ class Resident(BaseModel):
 
     def get_absolute_url(self):
         return reverse("residents:detail", args=[self.pk])
+
+    # R-ARCH-06: what pages, exports and the API show by default.
+    def masked_phone(self) -> str:
+        from core.masking import mask_phone
+
+        return mask_phone(self.phone)
+
+    def masked_id_number(self) -> str:
+        from core.masking import mask_id
+
+        return mask_id(self.id_number)
+
+    def key_customer_label(self) -> str:
+        return "是" if self.is_key_customer else ""
+
+    def current_units(self) -> list:
+        """Units of the current occupancies; uses the `current_occupancies` prefetch when present."""
+        occs = getattr(self, "current_occupancies", None)
+        if occs is None:
+            occs = list(self.occupancies.filter(end__isnull=True).select_related("unit"))
+        return [o.unit for o in occs]
+
+    def current_units_label(self) -> str:
+        return "、".join(u.label for u in self.current_units())
 
 
 class Occupancy(BaseModel):

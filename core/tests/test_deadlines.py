@@ -155,7 +155,9 @@ def test_between_inverts_add_for_business_starts(world, day, minute, seconds):
     cal = Calendar(world.p1)
     d = date(2025, 1, 1) + timedelta(days=day)
     assume(cal.is_workday(d))
-    start = at(d.year, d.month, d.day, 8, 30) + timedelta(minutes=minute if minute < 210 else minute - 210 + 300)
+    start = at(d.year, d.month, d.day, 8, 30) + timedelta(
+        minutes=minute if minute < 210 else minute - 210 + 300
+    )
     t = start.time()
     assert time(8, 30) <= t < time(12) or time(13, 30) <= t < time(17, 30)
     end = cal.add(start, seconds)

@@ -9,7 +9,7 @@ def my_open_deadlines(*, user, limit: int = 50):
     return list(
         Deadline.objects.restrict(user)
         .filter(responsible=user, state__in=[DeadlineState.RUNNING, DeadlineState.PAUSED])
-        .select_related("property")
+        .select_related("property", "responsible")
         .order_by("due_at")[:limit]
     )
 

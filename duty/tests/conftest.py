@@ -59,3 +59,16 @@ def make_entry(world):
         )
 
     return make
+
+
+@pytest.fixture
+def login_as(db):
+    """A separate logged-in client per user (the shared `client_as` re-logs one client)."""
+    from django.test import Client
+
+    def login(user):
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return login

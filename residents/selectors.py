@@ -73,28 +73,25 @@ def resident_search(*, user, q: str, limit: int = 20, include_past: bool = False
         return []
     q = q[:50]
     base = Resident.objects.restrict(user, "resident.view").filter(archived_at__isnull=True)
-    occ_filter = {} if include_past else {"occupancies__end__isnull": True}
+    # Each branch is a list of resident ids in display order, or a queryset of residents. Exact-match
+    # branches order by id only, so the planner keeps the equality index instead of walking the
+    # (property, name_initials) index for its order.
     branches = []
     labels = parse_room(q)
     low = q.lower().replace(" ", "")
     if labels:
-        branches.append(
-            base.filter(occupancies__unit__label__in=labels, **occ_filter).order_by("name_initials", "id")
-        )
+        branches.append(_room_residents(user, {"label__in": labels}, include_past, limit))
     elif DIGITS_RE.match(q):
         if len(q) == 4:
-            branches.append(base.filter(phone_last4=q).order_by("name_initials", "id"))
+            branches.append(base.filter(phone_last4=q).order_by("id"))
         if len(q) == 11:
             branches.append(base.filter(phone_last4=q[-4:], phone=q).order_by("id"))
         if 2 <= len(q) <= 6:
-            branches.append(
-                base.filter(occupancies__unit__number=q, **occ_filter).order_by("name_initials", "id")
-            )
+            branches.append(_room_residents(user, {"number": q}, include_past, limit))
     elif LETTERS_RE.match(low):
         branches.append(base.filter(**_prefix("name_initials", low)).order_by("name_initials", "id"))
         if len(low) >= 2:
             branches.append(base.filter(**_prefix("name_pinyin", low)).order_by("name_pinyin", "id"))
-        if len(low) >= 2:
             branches.append(base.filter(kind=ResidentKind.COMPANY, name__icontains=q).order_by("id"))
     else:
         branches.append(base.filter(**_prefix("name", q)).order_by("name", "id"))
@@ -102,7 +99,8 @@ def resident_search(*, user, q: str, limit: int = 20, include_past: bool = False
             branches.append(base.filter(kind=ResidentKind.COMPANY, name__icontains=q).order_by("id"))
     ids: list[int] = []
     for qs in branches:
-        for pk in qs.values_list("pk", flat=True).distinct()[:limit]:
+        found = qs if isinstance(qs, list) else qs.values_list("pk", flat=True)[:limit]
+        for pk in found:
             if pk not in ids:
                 ids.append(pk)
         if len(ids) >= limit:
@@ -114,6 +112,31 @@ def resident_search(*, user, q: str, limit: int = 20, include_past: bool = False
         r.pk: r for r in Resident.objects.filter(pk__in=ids).prefetch_related(current_occupancies_prefetch())
     }
     return [rows[pk] for pk in ids if pk in rows]
+
+
+def _room_residents(user, unit_filter: dict, include_past: bool, limit: int) -> list[int]:
+    """Residents of the units matching `unit_filter` (Unit.label / (property, number) indexes), then
+    their occupancies through the (unit, end) index: current occupants only unless include_past."""
+    unit_ids = list(
+        Unit.objects.restrict(user, "resident.view")
+        .filter(**unit_filter)
+        .order_by("label")
+        .values_list("pk", flat=True)[:50]
+    )
+    if not unit_ids:
+        return []
+    occ = Occupancy.objects.filter(unit_id__in=unit_ids)
+    if not include_past:
+        occ = occ.filter(end__isnull=True)
+    order = {pk: i for i, pk in enumerate(unit_ids)}
+    rows = list(occ.values_list("unit_id", "role", "resident_id")[: limit * 5])
+    role_order = {"owner": 0, "company": 1, "tenant": 2, "member": 3}
+    rows.sort(key=lambda t: (order[t[0]], role_order.get(t[1], 9), t[2]))
+    out: list[int] = []
+    for _u, _r, rid in rows:
+        if rid not in out:
+            out.append(rid)
+    return out
 
 
 # --- lists and pages -------------------------------------------------------------------------------

@@ -78,6 +78,9 @@ def clean_phone(value: str, *, field: str = "phone") -> str:
             f"电话号码格式不正确:{v}。(Invalid phone number.)",
             field=field,
         )
+    digits = _digits(v)
+    if MOBILE_RE.match(digits) and not v.startswith("+"):
+        return digits  # a mobile number is kept as its 11 digits: "138-1234-5678" → "13812345678"
     return v
 
 

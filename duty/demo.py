@@ -207,6 +207,7 @@ def load(*, prop, staff: dict, rng, days: int = 21) -> dict:
     today = timezone.localdate()
     tz = timezone.get_current_timezone()
     made = {"entries": 0, "reports": 0, "signed": 0, "handovers": 0}
+    lent: set[str] = set()  # public-property items out on loan between handovers
     major_days = {days - 3: MAJOR_EVENTS[0], max(days // 2, 1): MAJOR_EVENTS[1]}
 
     for back in range(days, -1, -1):
@@ -245,7 +246,7 @@ def load(*, prop, staff: dict, rng, days: int = 21) -> dict:
                 back > days // 2,
             )
         if len(desk) >= 2:
-            made["handovers"] += _handovers(prop, desk, day, now, rng)
+            made["handovers"] += _handovers(prop, desk, day, now, rng, lent)
         # R-DUTY-05: the supervisor signs the next morning; the last two past days wait for signature.
         if supervisors and 3 <= back:
             services.duty_day_sign(
@@ -297,7 +298,7 @@ def _major(prop, actor, supervisors, at, event, complete: bool) -> int:
     return 1
 
 
-def _handovers(prop, desk, day, now, rng) -> int:
+def _handovers(prop, desk, day, now, rng, lent: set) -> int:
     """Two handovers a day: day shift → night shift at shift_end, night → day at the next shift_start."""
     made = 0
     for shift in (Shift.DAY, Shift.NIGHT):
@@ -315,13 +316,16 @@ def _handovers(prop, desk, day, now, rng) -> int:
             now=h0 - timedelta(minutes=6),
         )
         checks = [dict(r, actual=r["expected"]) for r in handover.checks]
-        if rng.random() < 0.15:
-            row = rng.choice(checks)
+        # R-DUTY-09: now and then one item is out (lent to a resident) and comes back the next shift.
+        back_in = [r for r in checks if r["item"] in lent]
+        for row in back_in:
+            row.update(actual=row["expected"] + 1, note="上一班借出的已归还。")
+            lent.discard(row["item"])
+        if not back_in and rng.random() < 0.15:
+            row = rng.choice([r for r in checks if r["expected"] > 1] or checks)
             if row["expected"] > 0:
-                row.update(
-                    actual=row["expected"] - 1,
-                    note=rng.choice(["1 件借给业主未归还,已登记。", "损坏 1 件,已报主管。"]),
-                )
+                row.update(actual=row["expected"] - 1, note="1 件借给业主使用,已登记。")
+                lent.add(row["item"])
         follow = rng.choice(["", "跟进 {0} 业主报修回访。", "等待工程部回复电梯维保时间。"])
         anomaly = rng.random() < 0.1
         services.handover_update(

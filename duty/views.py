@@ -94,6 +94,7 @@ def _day_context(request, prop, day, form=None):
         "prop": prop,
         "props": selectors.duty_properties(user=request.user),
         "day": day,
+        "weekday": "星期" + "一二三四五六日"[day.weekday()],
         "prev_day": day - timedelta(days=1),
         "next_day": day + timedelta(days=1) if day < now.date() else None,
         "is_today": day == now.date(),

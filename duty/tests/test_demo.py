@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from duty import demo
 from duty.choices import DutyCategory, HandoverStatus, ReportStatus
+from duty.handover import DEFAULT_PUBLIC_PROPERTY
 from duty.models import DutyDay, DutyEntry, Handover, SpecialIncidentReport
 
 
@@ -31,6 +32,10 @@ def test_demo_loader_builds_realistic_weeks(world):
         ReportStatus.DRAFT,
     }
     assert Handover.objects.filter(status=HandoverStatus.CONFIRMED).count() >= 40
+    # R-DUTY-09: public-property counts stay around the real inventory over weeks of handovers
+    defaults = dict(DEFAULT_PUBLIC_PROPERTY)
+    last = Handover.objects.filter(property=world.p1).order_by("-handed_over_at").first()
+    assert all(abs(r["actual"] - defaults[r["item"]]) <= 1 for r in last.checks)
     assert demo.load(prop=world.p1, staff=staff, rng=random.Random(7)) == {"skipped": True}
     # property 2: whatever CS users exist (one front desk + one supervisor) — no handover partner, still a log
     made2 = demo.load(

@@ -203,6 +203,7 @@ class ResidentFormView(ServiceFormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and "pk" in kwargs:
+            _need(request.user, self.action)
             self.resident = get_object_or_404(
                 Resident.objects.restrict(request.user, self.action), pk=kwargs["pk"]
             )
@@ -294,6 +295,7 @@ class OccupancyEndView(ServiceFormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
+            _need(request.user, self.action)
             self.occupancy = get_object_or_404(
                 Occupancy.objects.restrict(request.user, self.action).select_related("unit", "resident"),
                 pk=kwargs["pk"],

@@ -83,6 +83,16 @@ def test_home_query_count_is_bounded(world, client_as):
     assert len(big.captured_queries) == len(small.captured_queries)
 
 
+def test_core_menu_entries_are_registered():
+    from core.registry import MENU
+
+    assert MENU.get("core.property_settings").extra == {
+        "url": "core:property_settings_index",
+        "action": "property.manage",
+    }
+    assert MENU.get("core.calendar").extra["action"] == "calendar.manage"
+
+
 def test_menu_shows_settings_entries_by_role(world, client_as):
     html = client_as(world.manager).get("/").content.decode()
     assert "/settings/property/" in html and "/settings/calendar/" in html
@@ -101,7 +111,7 @@ def test_notifications_page(world, client, client_as):
     notify_users([world.admin2.pk], prop=world.p1, title="给赵管理")
     c = client_as(world.admin1)
     html = c.get("/notifications/").content.decode()
-    assert "给张管理" in html and "给赵管理" not in html and "未读" in html
+    assert "给张管理" in html and "给赵管理" not in html and "未读" in html and "标为已读" in html
     r = c.post("/notifications/read/", {"next": "https://evil.example/"})
     assert r.status_code == 302 and r["Location"] == "/notifications/"
     assert not Notification.objects.filter(recipient=world.admin1, read_at__isnull=True).exists()

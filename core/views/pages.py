@@ -30,7 +30,7 @@ def home(request):
 
 @login_required
 def notification_list(request):
-    qs = Notification.objects.filter(recipient=request.user).order_by("-created_at")
+    qs = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "core/notifications.html", {"page_obj": page})
 

@@ -32,7 +32,7 @@ def parse_windows(text) -> list[list[str]]:
     in order of the day and not overlapping. Raises DomainError(field="office_windows") otherwise."""
     err = "office_windows"
     if isinstance(text, list | tuple):
-        pairs = [tuple(p) for p in text]
+        pairs = [tuple(p) if isinstance(p, list | tuple) else (p,) for p in text]
     else:
         raw = str(text or "").replace(",", ",").replace("、", ",").replace(";", ",").replace(";", ",")
         pairs = []

@@ -26,8 +26,9 @@ class TokenLoginView(APIView):
         responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
     )
     def post(self, request):
-        username = request.data.get("username") or ""
-        password = request.data.get("password") or ""
+        data = request.data if hasattr(request.data, "get") else {}
+        username = str(data.get("username") or "")
+        password = str(data.get("password") or "")
         user = authenticate(request, username=username, password=password)
         if not user or not user.is_active:
             return Response(

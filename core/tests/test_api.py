@@ -30,6 +30,8 @@ def test_token_login_wrong_password(world):
     assert "token" not in r.json()
     r = APIClient().post("/api/auth/token/", {}, format="json")
     assert r.status_code == 400
+    r = APIClient().post("/api/auth/token/", ["frontdesk", PASSWORD], format="json")
+    assert r.status_code == 400
 
 
 def test_anonymous_is_refused(db):

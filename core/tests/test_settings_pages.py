@@ -48,6 +48,8 @@ def test_parse_windows_accepts_common_spellings():
         ("08:30-12:00,11:00-17:30", "重叠"),
         ("25:00-26:00", "时间格式"),
         ("ab:cd-12:00", "时间格式"),
+        ([1, 2], "格式"),
+        ([["08:00", "12:00", "13:00"]], "格式"),
     ],
 )
 def test_parse_windows_refuses(text, hint):

@@ -1,5 +1,16 @@
+import os
+
 import pytest
 from django.core.cache import cache
+
+# Browser tests drive Debian's chromium through playwright (never a downloaded browser).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -16,12 +27,15 @@ def world(db):
 
 
 @pytest.fixture
-def client_as(client):
-    """client_as(user) → a logged-in test client."""
+def client_as():
+    """client_as(user) → a test client logged in as that user (a new client each call, so two users in
+    one test act as themselves)."""
+    from django.test import Client
 
     def login(user):
-        client.force_login(user)
-        return client
+        c = Client()
+        c.force_login(user)
+        return c
 
     return login
 
@@ -36,3 +50,29 @@ def api_as():
         return c
 
     return login
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        msg = "Debian chromium is missing: apt-get install -y chromium (.ci/run installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(msg)  # CI must run the browser tests, never skip them
+        pytest.skip(msg)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop; Django's async-safety check must not trip over it.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    pg = ctx.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    ctx.close()

@@ -52,9 +52,13 @@ def worker(scale: int, rounds: int) -> dict:
     prop = Property.objects.get(code="cuihu")
     # Queries people type at the desk, drawn from the data: names, initials, last-4, room numbers.
     sample = list(
-        Resident.objects.filter(property=prop).order_by("?").values_list("name", "name_initials", "phone_last4")[:60]
+        Resident.objects.filter(property=prop)
+        .order_by("?")
+        .values_list("name", "name_initials", "phone_last4")[:60]
     )
-    units = list(Unit.objects.filter(property=prop).order_by("?").values_list("building__code", "number")[:40])
+    units = list(
+        Unit.objects.filter(property=prop).order_by("?").values_list("building__code", "number")[:40]
+    )
     queries = []
     for name, initials, last4 in sample:
         queries += [name, name[:1] + "", initials[:3], last4 or "1234"]
@@ -74,7 +78,10 @@ def worker(scale: int, rounds: int) -> dict:
     unit = Unit.objects.filter(property=prop, occupancies__isnull=False).first()
     resident = Resident.objects.filter(property=prop, occupancies__isnull=False).first()
     page_q = {}
-    for label, url in (("unit_page", f"/residents/units/{unit.pk}/"), ("archive_page", f"/residents/{resident.pk}/")):
+    for label, url in (
+        ("unit_page", f"/residents/units/{unit.pk}/"),
+        ("archive_page", f"/residents/{resident.pk}/"),
+    ):
         with CaptureQueriesContext(connection) as ctx:
             r = client.get(url)
         assert r.status_code == 200, (url, r.status_code)
@@ -119,17 +126,36 @@ def main():
     VAR.mkdir(parents=True, exist_ok=True)
     runs = []
     if args.only in (None, "sqlite"):
-        runs.append(("sqlite", {"PROPDESK_SQLITE": str(VAR / f"bench-{args.scale}.sqlite3"), "DATABASE_URL": ""}))
+        runs.append(
+            ("sqlite", {"PROPDESK_SQLITE": str(VAR / f"bench-{args.scale}.sqlite3"), "DATABASE_URL": ""})
+        )
     pg = os.environ.get("BENCH_PG_URL", PG_DEFAULT)
     if args.only in (None, "postgres") and pg_reachable(pg):
         runs.append(("postgres", {"DATABASE_URL": pg}))
     failed = False
     for name, extra in runs:
-        env = {**os.environ, **extra, "DJANGO_SETTINGS_MODULE": "propdesk.settings.base", "PROPDESK_VAR_DIR": str(VAR)}
+        env = {
+            **os.environ,
+            **extra,
+            "DJANGO_SETTINGS_MODULE": "propdesk.settings.base",
+            "PROPDESK_VAR_DIR": str(VAR),
+        }
         print(f"== {name}: {args.scale} residents")
         out = subprocess.run(
-            [sys.executable, "-m", "bench.run", "--worker", "--scale", str(args.scale), "--rounds", str(args.rounds)],
-            cwd=ROOT, env=env, capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "bench.run",
+                "--worker",
+                "--scale",
+                str(args.scale),
+                "--rounds",
+                str(args.rounds),
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
         )
         line = next((ln for ln in out.stdout.splitlines() if ln.startswith("RESULT ")), None)
         if not line:
@@ -141,9 +167,11 @@ def main():
         ok_pages = max(res["unit_page"], res["archive_page"]) <= TARGETS["page_queries"]
         failed |= not (ok_search and ok_pages)
         print(json.dumps(res, ensure_ascii=False, indent=2))
-        print(f"   search p95 {res['search_p95_ms']} ms (target ≤ {TARGETS['search_p95_ms']}) "
-              f"{'OK' if ok_search else 'MISSED'}; page queries unit={res['unit_page']} "
-              f"archive={res['archive_page']} (≤ {TARGETS['page_queries']}) {'OK' if ok_pages else 'MISSED'}")
+        print(
+            f"   search p95 {res['search_p95_ms']} ms (target ≤ {TARGETS['search_p95_ms']}) "
+            f"{'OK' if ok_search else 'MISSED'}; page queries unit={res['unit_page']} "
+            f"archive={res['archive_page']} (≤ {TARGETS['page_queries']}) {'OK' if ok_pages else 'MISSED'}"
+        )
     sys.exit(1 if failed else 0)
 
 

@@ -38,6 +38,7 @@ ACTIONS: dict[str, set[str]] = {
     "duty.view": {R.MANAGER} | CS_DESK,
     "duty.write": CS_DESK,
     "duty.signoff": {R.CS_SUPERVISOR},  # R-DUTY-05, R-DUTY-14
+    "duty.report.acknowledge": LEADS,  # R-DUTY-02: the 《特别事件报告》 is read and acknowledged upward
     "handover.do": CS_DESK,
     "notification.view": EVERYONE,
     "outbox.view": {R.MANAGER} | CS_DESK,

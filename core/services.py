@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from .choices import ROLE_DEPARTMENT, DepartmentKind, HistoryAction, Role
 from .errors import DomainError, NotAllowed
 from .history import record, snapshot
-from .models import Building, CalendarDay, Department, Membership, Property, Unit, User
+from .models import Building, CalendarDay, Department, Location, Membership, Property, Unit, User
 from .permissions import can, require
 
 
@@ -195,16 +195,55 @@ def staff_create(
     role: str,
     capacity: int = 300,
     ability: int = 3,
+    password_hash: str | None = None,
 ) -> User:
+    """A staff account with its first role. `password_hash` (from make_password) lets a loader hash one
+    shared demo password once instead of once per account."""
     _require_staff_manager(actor, prop.pk)
     if User.objects.filter(username=username).exists():
         raise DomainError(_("用户名已存在。(Username already taken.)"), field="username")
     user = User(username=username, display_name=display_name, phone=phone)
-    user.set_password(password)
+    if password_hash:
+        user.password = password_hash
+    else:
+        user.set_password(password)
     user.is_staff = role == Role.MANAGER  # managers may use the admin area for their properties
     user.save()
+    record(user, actor=actor, action=HistoryAction.CREATE)
     membership_grant(actor=actor, user=user, prop=prop, role=role, capacity=capacity, ability=ability)
     return user
+
+
+STAFF_EDITABLE = {"display_name", "phone", "is_active"}
+
+
+@transaction.atomic
+def staff_update(*, actor, user: User, fields, reason: str = "") -> User:
+    """Edit a staff account's name, phone or active flag (the account is disabled, never deleted)."""
+    ids = {m.property_id for m in user.memberships.all()}
+    if not ids or not all(can(actor, "staff.manage", pid) for pid in ids):
+        raise NotAllowed()
+    changed = [f for f in fields if f in STAFF_EDITABLE]
+    if not changed:
+        return user
+    before = snapshot(User.objects.get(pk=user.pk))
+    user.save(update_fields=changed)
+    record(user, actor=actor, action=HistoryAction.UPDATE, before=before, reason=reason)
+    return user
+
+
+@transaction.atomic
+def location_save(*, actor, location: Location) -> Location:
+    """Add or rename a public area (公共区域) or the clubhouse (会所) a request can point at."""
+    _require_manager(actor, location.property_id)
+    if not location.name.strip():
+        raise DomainError(_("请填写名称。(Name is required.)"), field="name")
+    before = snapshot(Location.objects.get(pk=location.pk)) if location.pk else None
+    location.save()
+    record(
+        location, actor=actor, action=HistoryAction.UPDATE if before else HistoryAction.CREATE, before=before
+    )
+    return location
 
 
 def _require_staff_manager(actor, prop_id):

@@ -16,7 +16,7 @@ from core.errors import Conflict, DomainError, NotAllowed
 from core.history import record, record_transition, snapshot
 from core.models import Location, Property, Unit
 from core.notify import notify_roles
-from core.permissions import can, require, roles_of
+from core.permissions import can, require
 
 from .choices import DutyCategory, HandoverStatus, ReportStatus, Shift
 from .handover import DEFAULT_PUBLIC_PROPERTY, counts_now
@@ -303,8 +303,7 @@ def special_report_submit(
 def special_report_acknowledge(
     *, actor, report: SpecialIncidentReport, comment: str = "", now: datetime | None = None
 ) -> SpecialIncidentReport:
-    require(actor, "duty.view", report.property_id)
-    if not (roles_of(actor, report.property_id) & REPORT_ACKNOWLEDGERS):
+    if not can(actor, "duty.report.acknowledge", report.property_id):
         raise NotAllowed(
             _(
                 "只有客服主管或管理处经理可以阅示特别事件报告。(Only the CS supervisor or the manager acknowledges.)"

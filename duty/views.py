@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core.attachments import attachments_for
 from core.errors import DomainError
 from core.history import history_for
-from core.permissions import can, roles_of
+from core.permissions import can
 
 from . import selectors, services
 from .choices import HandoverStatus, ReportStatus
@@ -317,7 +317,7 @@ def _report_context(request, report, **extra):
         "history": history_for(report),
         "can_edit": report.status == ReportStatus.DRAFT and can(request.user, "duty.write", prop_id),
         "can_ack": report.status == ReportStatus.SUBMITTED
-        and bool(roles_of(request.user, prop_id) & services.REPORT_ACKNOWLEDGERS),
+        and can(request.user, "duty.report.acknowledge", prop_id),
         "photo_form": PhotoForm(),
         "ack_form": AcknowledgeForm(),
         "edit_form": ReportForm(

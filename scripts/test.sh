@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export DJANGO_SETTINGS_MODULE=propdesk.settings.test
 if [ -n "${DATABASE_URL:-}" ]; then echo "== PropDesk tests on PostgreSQL (${DATABASE_URL%%@*}@…)"; else echo "== PropDesk tests on SQLite"; fi
-.venv/bin/python -m pytest ${PYTEST_ARGS:-} "$@"
+.venv/bin/python -m pytest -q ${PYTEST_ARGS:-} "$@"
 rc=$?
 if [ $rc -eq 5 ]; then echo "no tests were collected"; exit 1; fi
 exit $rc

@@ -6,12 +6,11 @@ import pytest
 
 from core.models import CalendarDay, Property
 from core.testing.personas import PASSWORD
-from tests.browser.conftest import browser, page  # noqa: F401  (shared chromium fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _login(page, base, username):  # noqa: F811
+def _login(page, base, username):
     page.goto(f"{base}/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
@@ -19,7 +18,7 @@ def _login(page, base, username):  # noqa: F811
     page.wait_for_url(f"{base}/")
 
 
-def test_manager_edits_property_settings_and_calendar(live_server, page, world):  # noqa: F811
+def test_manager_edits_property_settings_and_calendar(live_server, page, world):
     base = live_server.url
     _login(page, base, "manager")
     page.click("nav.sidenav >> text=项目设置")

@@ -34,6 +34,7 @@ EXPECTED = {
     "duty.view": {"manager"} | CS_DESK,
     "duty.write": CS_DESK,
     "duty.signoff": {"cs_supervisor"},  # R-DUTY-05, R-DUTY-14
+    "duty.report.acknowledge": LEADS,
     "handover.do": CS_DESK,
     "notification.view": ALL,
     "outbox.view": {"manager"} | CS_DESK,

@@ -73,7 +73,7 @@ class DutyEntryUpdateSerializer(DutyEntryWriteSerializer):
             f.required = False
 
 
-class ReasonSerializer(serializers.Serializer):
+class DutyReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 

@@ -87,11 +87,11 @@ class DutyEntryViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def update(self, request, pk=None):
         return self.partial_update(request, pk)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.DutyEntrySerializer)
+    @extend_schema(request=s.DutyReasonSerializer, responses=s.DutyEntrySerializer)
     @action(detail=True, methods=["post"])
     def void(self, request, pk=None):
         entry = self.get_object()
-        ser = s.ReasonSerializer(data=request.data)
+        ser = s.DutyReasonSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         entry = services.duty_entry_void(actor=request.user, entry=entry, reason=ser.validated_data["reason"])
         return Response(s.DutyEntrySerializer(entry).data)
@@ -276,11 +276,11 @@ class HandoverViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         services.handover_confirm(actor=request.user, handover=handover)
         return self._out(handover)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.HandoverSerializer)
+    @extend_schema(request=s.DutyReasonSerializer, responses=s.HandoverSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         handover = self.get_object()
-        ser = s.ReasonSerializer(data=request.data)
+        ser = s.DutyReasonSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         services.handover_reject(actor=request.user, handover=handover, reason=ser.validated_data["reason"])
         return self._out(handover)

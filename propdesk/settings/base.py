@@ -200,6 +200,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "PropertyKindEnum": "core.choices.PropertyKind",
+        "LocationKindEnum": "core.choices.LocationKind",
+        "DepartmentKindEnum": "core.choices.DepartmentKind",
+        "ResidentKindEnum": "residents.choices.ResidentKind",
+    },
 }
 
 LOGGING = {

@@ -172,7 +172,7 @@ class Command(BaseCommand):
         # Bulk: ~1,000 rows of master data created by the system itself (no actor, no per-row history).
         Unit.objects.bulk_create(units, batch_size=1000)
         for kind, name in LOCATIONS[prop.kind]:
-            Location.objects.create(property=prop, kind=kind, name=name)
+            services.location_save(actor=None, location=Location(property=prop, kind=kind, name=name))
 
     def _scale(self, prop, staff, scale, rng):
         """Benchmark data: N residents over extra buildings (about 2.5 residents a unit)."""

@@ -374,3 +374,16 @@ class Attachment(models.Model):
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
         indexes = [models.Index(fields=["content_type", "object_id"])]
+
+
+class Sequence(models.Model):
+    """Serial numbers per property and key (request numbers, two-part tickets, notification slips)."""
+
+    property = models.ForeignKey(Property, on_delete=models.PROTECT)
+    key = models.CharField(max_length=50)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("编号序列")
+        verbose_name_plural = _("编号序列")
+        constraints = [models.UniqueConstraint(fields=["property", "key"], name="sequence_unique")]

@@ -16,7 +16,9 @@ CS_OFFICE = {R.CS_SUPERVISOR, R.CS_ADMIN}
 LEADS = {R.MANAGER, R.CS_SUPERVISOR}
 EVERYONE = set(Role)
 
-# action -> roles allowed. One place; tested as a matrix (core/tests/test_permissions.py).
+# action -> roles allowed: the one table. Core's rows are here; each later area adds its own rows with
+# declare() from `<area>/permissions.py`, and tests its rows as a matrix (core/tests/test_permissions.py
+# checks these). The whole table is shown to managers at /settings/permissions/.
 ACTIONS: dict[str, set[str]] = {
     "view": EVERYONE,  # property structure: buildings, units, locations
     "property.manage": {R.MANAGER},
@@ -44,6 +46,18 @@ ACTIONS: dict[str, set[str]] = {
     "outbox.view": {R.MANAGER} | CS_DESK,
     "attachment.add": EVERYONE,
 }
+
+
+def declare(area_actions: dict[str, set]) -> None:
+    """An area adds its rows to the one table (from `<area>/permissions.py`, imported by its AppConfig).
+    Declaring an action twice with other roles is a configuration error, never a silent override."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    for action, roles in area_actions.items():
+        roles = {Role(r) for r in roles}
+        if action in ACTIONS and set(ACTIONS[action]) != roles:
+            raise ImproperlyConfigured(f"permission action {action!r} declared twice with different roles")
+        ACTIONS[action] = roles
 
 
 def role_allows(role: str, action: str) -> bool:

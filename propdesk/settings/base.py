@@ -73,6 +73,18 @@ INSTALLED_APPS = [
     "core",
     "residents",
     "duty",
+    # Front desk (issue: visitors, letters and parcels, storage, release, errands)
+    "visitors",
+    "parcels",
+    "storage",
+    "releases",
+    "errands",
+    # Service requests, closed loop (issue: complaints, repairs, help requests, callbacks)
+    "servicedesk",
+    "complaints",
+    "repairs",
+    "assistance",
+    "callbacks",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ every role with the fixed demo logins, residents, a few weeks of duty log.
 --scale N    also load N residents in bulk (benchmarks: `--scale 150000`)
 """
 
+import inspect
 import random
 import time
 from decimal import Decimal
@@ -71,7 +72,18 @@ LOCATIONS = {
     + [(LocationKind.CLUBHOUSE, "商务会所")],
 }
 
-DEMO_APPS = ["residents", "duty"]  # each provides <app>/demo.py with load(...)
+
+def demo_modules():
+    """Every installed area with a demo.py, in INSTALLED_APPS order (residents before the areas that use
+    them). Each has load(*, prop, staff, rng, units, …) and takes the arguments it names."""
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if config.name.startswith("django") or "." in config.name or not find_spec(f"{config.name}.demo"):
+            continue
+        yield config.name, import_module(f"{config.name}.demo")
 
 
 class Command(BaseCommand):
@@ -121,13 +133,12 @@ class Command(BaseCommand):
                 )
                 staff_by_prop[code][username] = user
         self.stdout.write(f"Properties, {Unit.objects.count()} units and {len(STAFF)} staff loaded.")
-        for app in DEMO_APPS:
-            module = import_module(f"{app}.demo")
+        for app, module in demo_modules():
+            accepted = inspect.signature(module.load).parameters
             for code, prop in props.items():
                 units = list(Unit.objects.filter(property=prop).select_related("building"))
-                kwargs = {"prop": prop, "staff": staff_by_prop[code], "rng": rng}
-                if app == "residents":
-                    kwargs["units"] = units
+                offered = {"prop": prop, "staff": staff_by_prop[code], "rng": rng, "units": units}
+                kwargs = {k: v for k, v in offered.items() if k in accepted}
                 with transaction.atomic():
                     module.load(**kwargs)
             self.stdout.write(f"{app}: demo data loaded.")

@@ -1,5 +1,21 @@
 """Rows of the role × action table for 代办服务 (see core.permissions.declare)."""
 
-from core.permissions import declare
+from core.choices import Role as R
+from core.permissions import CS_DESK, LEADS, declare
 
-declare({})
+declare(
+    {
+        "errands.view": {R.MANAGER} | CS_DESK,
+        # Tickets, errands, laundry intake and pick-up, phone log: the desk (R-ERR-02, R-LAUN-01, R-TEL-09).
+        "errands.write": LEADS | CS_DESK,
+        # R-LAUN-06/09: the 客服主管 signs the laundry rounds with the 洗衣房 staff.
+        "errands.laundry_round": {R.CS_SUPERVISOR},
+        # R-CASH-07: petty cash is used (registered) by the 管理员 ...
+        "errands.cash_use": {R.CS_ADMIN},
+        # ... approved and managed by the 客服主管 (R-CASH-03/06/07).
+        "errands.cash_approve": {R.CS_SUPERVISOR},
+        "errands.cash_view": {R.MANAGER, R.CS_SUPERVISOR, R.CS_ADMIN, R.FINANCE},
+        # R-CASH-06: the 管理处 tops the fund up.
+        "errands.cash_topup": {R.MANAGER, R.FINANCE},
+    }
+)

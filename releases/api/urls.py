@@ -1,1 +1,10 @@
-urlpatterns = []
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("goods-releases", views.GoodsReleaseViewSet, basename="goodsrelease")
+
+urlpatterns = [path("", include(router.urls))]

@@ -1,0 +1,126 @@
+"""/api/v1/goods-releases/: the same services as the pages; another property's slip is a 404."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from core.api.base import ScopedViewSetMixin
+from core.models import Property, Unit
+from residents.models import Resident
+
+from .. import services
+from ..models import GoodsRelease
+from . import serializers as s
+
+
+def prop_for(user, action, pk=None) -> Property:
+    qs = Property.objects.restrict(user, action).order_by("id")
+    if pk is not None:
+        found = qs.filter(pk=pk).first()
+        if found is None:
+            get_object_or_404(Property.objects.restrict(user, "view"), pk=pk)
+            raise PermissionDenied()
+        return found
+    props = list(qs[:2])
+    if not props:
+        raise PermissionDenied()
+    if len(props) > 1:
+        raise serializers.ValidationError({"property": ["请指定项目。(Specify the property.)"]})
+    return props[0]
+
+
+class GoodsReleaseViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """物品放行条 (携物出门条). POST creates an application; the steps are actions on one slip."""
+
+    permission_action = "releases.view"
+    queryset = (
+        GoodsRelease.objects.select_related("unit", "resident").prefetch_related("items").order_by("-created_at", "-id")
+    )
+    serializer_class = s.GoodsReleaseSerializer
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        st = self.request.query_params.get("status")
+        return qs.filter(status=st) if st else qs
+
+    def _slip(self, pk, action_name):
+        return get_object_or_404(GoodsRelease.objects.restrict(self.request.user, action_name), pk=pk)
+
+    def _out(self, rel, code=status.HTTP_200_OK):
+        rel = self.get_queryset().get(pk=rel.pk)
+        return Response(s.GoodsReleaseSerializer(rel).data, status=code)
+
+    @extend_schema(request=s.ReleaseApplySerializer, responses={201: s.GoodsReleaseSerializer})
+    def create(self, request):
+        data = s.ReleaseApplySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = dict(data.validated_data)
+        prop = prop_for(request.user, "releases.apply", d.pop("property", None))
+        unit = Unit.objects.filter(property=prop, pk=d.pop("unit")).first()
+        resident = Resident.objects.filter(property=prop, pk=d.pop("resident")).first()
+        if unit is None:
+            raise serializers.ValidationError({"unit": ["本项目没有这个房间。(No such unit.)"]})
+        if resident is None:
+            raise serializers.ValidationError({"resident": ["本项目没有这位住户。(No such resident.)"]})
+        rel = services.release_apply(actor=request.user, prop=prop, unit=unit, resident=resident, **d)
+        return self._out(rel, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ConfirmPhoneSerializer, responses=s.GoodsReleaseSerializer)
+    @action(detail=True, methods=["post"], url_path="confirm-phone")
+    def confirm_phone(self, request, pk=None):
+        rel = self._slip(pk, "releases.apply")
+        data = s.ConfirmPhoneSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.release_confirm_phone(actor=request.user, release=rel, **data.validated_data))
+
+    @extend_schema(request={"multipart/form-data": s.IdCopySerializer}, responses=s.GoodsReleaseSerializer)
+    @action(detail=True, methods=["post"], url_path="id-copy")
+    def id_copy(self, request, pk=None):
+        rel = self._slip(pk, "releases.apply")
+        data = s.IdCopySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.release_attach_id_copy(actor=request.user, release=rel, upload=data.validated_data["file"])
+        return self._out(rel)
+
+    @extend_schema(request=s.FeesSerializer, responses=s.GoodsReleaseSerializer)
+    @action(detail=True, methods=["post"], url_path="confirm-fees")
+    def confirm_fees(self, request, pk=None):
+        rel = self._slip(pk, "releases.fees")
+        data = s.FeesSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.release_confirm_fees(actor=request.user, release=rel, **data.validated_data))
+
+    @extend_schema(request=s.IssueSerializer, responses=s.GoodsReleaseSerializer)
+    @action(detail=True, methods=["post"])
+    def issue(self, request, pk=None):
+        rel = self._slip(pk, "releases.issue")
+        data = s.IssueSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.release_issue(actor=request.user, release=rel, **data.validated_data))
+
+    @extend_schema(request=s.ExitCheckSerializer, responses=s.GoodsReleaseSerializer)
+    @action(detail=True, methods=["post"], url_path="exit-check")
+    def exit_check(self, request, pk=None):
+        rel = self._slip(pk, "releases.exit")
+        data = s.ExitCheckSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.release_exit_check(actor=request.user, release=rel, **data.validated_data))
+
+    @extend_schema(request=None, responses=s.GoodsReleaseSerializer)
+    @action(detail=True, methods=["post"])
+    def file(self, request, pk=None):
+        rel = self._slip(pk, "releases.apply")
+        return self._out(services.release_file(actor=request.user, release=rel))
+
+    @extend_schema(request=None, responses={201: s.GoodsReleaseSerializer})
+    @action(detail=True, methods=["post"])
+    def reapply(self, request, pk=None):
+        rel = self._slip(pk, "releases.apply")
+        return self._out(services.release_reapply(actor=request.user, release=rel), status.HTTP_201_CREATED)

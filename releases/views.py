@@ -1,0 +1,289 @@
+"""Pages of the goods-release area. Every write calls a service; every queryset starts from restrict()."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from core.attachments import attachments_for
+from core.errors import DomainError
+from core.exports import xlsx_response
+from core.history import history_for
+from core.permissions import can
+
+from . import rules, selectors, services
+from .choices import ReleaseKind, ReleaseStatus
+from .forms import ConfirmPhoneForm, ExitForm, FeesForm, IdCopyForm, IssueForm, ReleaseForm
+
+
+def needs(action):
+    def deco(view):
+        @wraps(view)
+        @login_required
+        def inner(request, *args, **kwargs):
+            if not can(request.user, action):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return inner
+
+    return deco
+
+
+def _property(request, action):
+    props = selectors.release_properties(user=request.user, action=action)
+    wanted = request.POST.get("property") or request.GET.get("property")
+    for p in props:
+        if str(p.pk) == str(wanted):
+            return p
+    if not props:
+        raise PermissionDenied
+    return props[0]
+
+
+EXPORT_COLUMNS = [
+    ("编号", lambda r: r.number),
+    ("类别", lambda r: r.get_kind_display()),
+    ("房间", lambda r: r.unit.label),
+    ("申请业户", lambda r: r.resident.name),
+    ("经办人", lambda r: r.carrier_name),
+    ("经办人证件", lambda r: r.masked_carrier_id()),
+    ("预计出门", lambda r: r.planned_at.strftime("%Y-%m-%d %H:%M")),
+    ("物品件数", lambda r: r.item_count),
+    ("状态", lambda r: r.get_status_display()),
+]
+
+
+@needs("releases.view")
+def release_list(request):
+    qs = selectors.release_list(
+        user=request.user, status=request.GET.get("status", ""), q=request.GET.get("q", "")
+    )
+    if request.GET.get("export") == "xlsx":
+        rows = ([f(r) for _, f in EXPORT_COLUMNS] for r in qs)
+        return xlsx_response("物品放行条.xlsx", [c for c, _ in EXPORT_COLUMNS], rows)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "releases/list.html",
+        {
+            "page_obj": page,
+            "object_list": page.object_list,
+            "statuses": ReleaseStatus.choices,
+            "status": request.GET.get("status", ""),
+            "q": request.GET.get("q", ""),
+            "query_string": query.urlencode(),
+            "can_apply": can(request.user, "releases.apply"),
+            "can_exit": can(request.user, "releases.exit"),
+        },
+    )
+
+
+@needs("releases.apply")
+def release_create(request):
+    prop = _property(request, "releases.apply")
+    status = 200
+    if request.method == "POST":
+        form = ReleaseForm(request.POST, prop=prop)
+        if form.is_valid():
+            try:
+                rel = services.release_apply(actor=request.user, prop=prop, **form.service_kwargs())
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+                status = exc.status_code
+            else:
+                messages.success(request, f"已登记放行申请 {rel.number},请电话联系业户确认。")
+                return redirect(rel)
+        else:
+            status = 400
+    else:
+        form = ReleaseForm(prop=prop, initial={"kind": ReleaseKind.ORDINARY})
+    ctx = {
+        "form": form,
+        "prop": prop,
+        "large_items": rules.LARGE_ITEMS,
+        "office_hours": rules.office_hours_text(prop),
+        "notice_days": rules.MOVE_OUT_NOTICE_WORKING_DAYS,
+    }
+    return render(request, "releases/form.html", ctx, status=status)
+
+
+def _detail_context(request, rel, **forms):
+    user = request.user
+    pid = rel.property_id
+    ctx = {
+        "rel": rel,
+        "items": list(rel.items.all()),
+        "attachments": list(attachments_for(rel)),
+        "history": history_for(rel),
+        "can_apply": can(user, "releases.apply", pid),
+        "can_issue": can(user, "releases.issue", pid),
+        "can_fees": can(user, "releases.fees", pid),
+        "can_exit": can(user, "releases.exit", pid),
+        "confirm_form": forms.get("confirm_form") or ConfirmPhoneForm(initial={"confirmed_with": rel.resident.name}),
+        "fees_form": forms.get("fees_form") or FeesForm(),
+        "issue_form": forms.get("issue_form") or IssueForm(),
+        "id_form": forms.get("id_form") or IdCopyForm(),
+        "error": forms.get("error"),
+    }
+    return ctx
+
+
+@needs("releases.view")
+def release_detail(request, pk):
+    rel = selectors.release_detail(user=request.user, pk=pk)
+    return render(request, "releases/detail.html", _detail_context(request, rel))
+
+
+@needs("releases.view")
+def release_print(request, pk):
+    """R-REL-02: two copies on one A4 — 存档联 (archived) and 业主联 (for the owner)."""
+    rel = selectors.release_detail(user=request.user, pk=pk)
+    return render(
+        request,
+        "releases/print.html",
+        {"rel": rel, "items": list(rel.items.all()), "copies": ["第一联 存档联", "第二联 业主联"]},
+    )
+
+
+def _act(request, pk, action, call, form_class=None, form_key=None, ok=""):
+    rel = selectors.release_detail(user=request.user, pk=pk, action=action)
+    form = None
+    if form_class is not None:
+        form = form_class(request.POST, request.FILES)
+        if not form.is_valid():
+            ctx = _detail_context(request, rel, **{form_key: form})
+            return render(request, "releases/detail.html", ctx, status=400)
+    try:
+        call(rel, form.cleaned_data if form else {})
+    except DomainError as exc:
+        if form is not None and exc.field in form.fields:
+            form.add_error(exc.field, str(exc.message))
+            ctx = _detail_context(request, rel, **{form_key: form})
+        else:
+            ctx = _detail_context(request, rel, error=exc.message)
+        return render(request, "releases/detail.html", ctx, status=exc.status_code)
+    if ok:
+        messages.success(request, ok)
+    return redirect("releases:detail", pk=rel.pk)
+
+
+@needs("releases.apply")
+@require_POST
+def release_confirm(request, pk):
+    return _act(
+        request, pk, "releases.apply",
+        lambda rel, d: services.release_confirm_phone(
+            actor=request.user, release=rel, confirmed_with=d["confirmed_with"]
+        ),
+        ConfirmPhoneForm, "confirm_form", "已记录业户电话确认。",
+    )
+
+
+@needs("releases.apply")
+@require_POST
+def release_id_copy(request, pk):
+    return _act(
+        request, pk, "releases.apply",
+        lambda rel, d: services.release_attach_id_copy(actor=request.user, release=rel, upload=d["file"]),
+        IdCopyForm, "id_form", "已上传经办人证件复印件。",
+    )
+
+
+@needs("releases.fees")
+@require_POST
+def release_fees(request, pk):
+    return _act(
+        request, pk, "releases.fees",
+        lambda rel, d: services.release_confirm_fees(actor=request.user, release=rel, note=d["note"]),
+        FeesForm, "fees_form", "已确认费用结清。",
+    )
+
+
+@needs("releases.issue")
+@require_POST
+def release_issue(request, pk):
+    return _act(
+        request, pk, "releases.issue",
+        lambda rel, d: services.release_issue(
+            actor=request.user, release=rel, carrier_signed=d["carrier_signed"]
+        ),
+        IssueForm, "issue_form", "放行条已开具,请打印一式两份。",
+    )
+
+
+@needs("releases.apply")
+@require_POST
+def release_file(request, pk):
+    return _act(
+        request, pk, "releases.apply",
+        lambda rel, d: services.release_file(actor=request.user, release=rel), ok="放行条已归档。",
+    )
+
+
+@needs("releases.apply")
+@require_POST
+def release_reapply(request, pk):
+    rel = selectors.release_detail(user=request.user, pk=pk, action="releases.apply")
+    try:
+        new = services.release_reapply(actor=request.user, release=rel)
+    except DomainError as exc:
+        return render(request, "releases/detail.html", _detail_context(request, rel, error=exc.message),
+                      status=exc.status_code)
+    messages.success(request, f"已重新办理,新放行条 {new.number}。")
+    return redirect(new)
+
+
+# --- the exit post (a guard on a phone) -----------------------------------------------------------------
+
+
+@needs("releases.exit")
+def exit_list(request):
+    q = (request.GET.get("q") or "").strip()
+    rows = selectors.releases_to_check(user=request.user)
+    if q:
+        rows = rows.filter(number__icontains=q)
+    rows = list(rows[:50])
+    if q and len(rows) == 1:
+        return redirect("releases:exit_check", pk=rows[0].pk)
+    return render(request, "releases/exit_list.html", {"rows": rows, "q": q})
+
+
+@needs("releases.exit")
+def exit_check(request, pk):
+    rel = selectors.release_detail(user=request.user, pk=pk, action="releases.exit")
+    items = list(rel.items.all())
+    status, error = 200, None
+    form = ExitForm(items=items)
+    if request.method == "POST":
+        form = ExitForm(request.POST, items=items)
+        if form.is_valid():
+            try:
+                services.release_exit_check(
+                    actor=request.user,
+                    release=rel,
+                    match=form.cleaned_data["match"] == "1",
+                    mismatched_item_ids=form.cleaned_data["mismatched"],
+                    note=form.cleaned_data["note"],
+                )
+            except DomainError as exc:
+                error, status = exc.message, exc.status_code
+            else:
+                rel.refresh_from_db()
+                if rel.status == ReleaseStatus.PASSED:
+                    messages.success(request, f"{rel.number} 核对相符,已签字放行。请将放行条交回客服中心归档。")
+                else:
+                    messages.warning(request, f"{rel.number} 核对不符,已退回携物人,请其到客服中心重新办理。")
+                return redirect("releases:exit_list")
+        else:
+            error, status = "请选择核对结果。(Choose match or mismatch.)", 400
+    return render(
+        request, "releases/exit_check.html", {"rel": rel, "items": items, "form": form, "error": error},
+        status=status,
+    )

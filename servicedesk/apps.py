@@ -6,4 +6,11 @@ class ServicedeskConfig(AppConfig):
     verbose_name = "服务请求"
 
     def ready(self):
-        from . import permissions  # noqa: F401  (this area's rows of the permission table)
+        from core.registry import MENU
+
+        from . import consultations, permissions  # noqa: F401  (permission rows; the consultation workflow)
+
+        MENU.register("requests", "服务请求", order=30, url="servicedesk:list", action="request.view")
+        MENU.register(
+            "requests-overdue", "超时预警", order=31, url="servicedesk:overdue", action="request.view"
+        )

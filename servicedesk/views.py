@@ -1,0 +1,251 @@
+"""The one request page for every kind (timeline, clocks, photos, assignment, notes, feedback, the
+workflow's buttons, and the kind's own panel), the request list, and the overdue / about-to-breach lists."""
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+from core.exports import xlsx_response
+from core.masking import mask_phone
+from core.permissions import can
+
+from . import selectors, services
+from .choices import Channel, Priority, RequestKind
+from .engine import PANELS, workflow_for
+from .forms import AssignForm, FeedbackForm, NoteForm, PhotoForm, TransitionForm
+from .language import STANDARD_PHRASES, check_text
+
+
+def _need(user, action):
+    if not can(user, action):
+        raise PermissionDenied
+
+
+class RequestFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("编号/事由"), method="filter_q")
+    kind = django_filters.ChoiceFilter(label=_("类别"), choices=RequestKind.choices)
+    status = django_filters.CharFilter(label=_("状态"))
+    channel = django_filters.ChoiceFilter(label=_("受理方式"), choices=Channel.choices)
+    priority = django_filters.ChoiceFilter(label=_("优先级"), choices=Priority.choices)
+    is_emergency = django_filters.BooleanFilter(label=_("紧急"))
+    received_after = django_filters.DateFilter(
+        label=_("受理日期从"), field_name="received_at", lookup_expr="date__gte"
+    )
+    received_before = django_filters.DateFilter(
+        label=_("至"), field_name="received_at", lookup_expr="date__lte"
+    )
+
+    def filter_q(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(number__startswith=value.upper()) | qs.filter(title__contains=value)
+
+
+@login_required
+def request_list(request):
+    _need(request.user, "request.view")
+    f = RequestFilter(request.GET or None, queryset=selectors.request_list(user=request.user))
+    qs = f.qs
+    if request.GET.get("export") == "xlsx":
+        _need(request.user, "request.export")
+        rows = (
+            [
+                r.number,
+                r.get_kind_display(),
+                workflow_for(r.kind).label(r.status),
+                r.get_channel_display(),
+                r.place(),
+                r.reporter_name,
+                mask_phone(r.contact_phone),
+                r.title,
+                str(r.department or ""),
+                str(r.assignee or ""),
+                timezone.localtime(r.received_at).strftime("%Y-%m-%d %H:%M"),
+                r.reopen_count,
+            ]
+            for r in qs.iterator(chunk_size=2000)
+        )
+        head = [
+            "编号",
+            "类别",
+            "状态",
+            "受理方式",
+            "位置",
+            "联系人",
+            "电话",
+            "事由",
+            "责任部门",
+            "责任人",
+            "受理时间",
+            "重开次数",
+        ]
+        return xlsx_response("服务请求.xlsx", head, rows)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    for r in page.object_list:
+        r.status_label = workflow_for(r.kind).label(r.status)
+    return render(
+        request,
+        "servicedesk/list.html",
+        {
+            "filter": f,
+            "page_obj": page,
+            "query_string": query.urlencode(),
+            "can_export": can(request.user, "request.export"),
+        },
+    )
+
+
+@login_required
+def overdue(request):
+    _need(request.user, "request.view")
+    now = timezone.now()
+    over = list(selectors.overdue_requests(user=request.user, now=now)[:200])
+    soon = list(selectors.about_to_breach(user=request.user, now=now)[:200])
+    for r in over + soon:
+        r.status_label = workflow_for(r.kind).label(r.status)
+    return render(request, "servicedesk/overdue.html", {"overdue": over, "soon": soon})
+
+
+@login_required
+def detail(request, pk):
+    _need(request.user, "request.view")
+    req = selectors.request_for_page(user=request.user, pk=pk)
+    return render(request, "servicedesk/detail.html", _detail_context(request, req))
+
+
+def _detail_context(request, req, **forms):
+    flow = workflow_for(req.kind)
+    user = request.user
+    ctx = selectors.request_page(request=req)
+    panel = PANELS.get(req.kind).func(req, user) if req.kind in PANELS else None
+    ctx.update(
+        req=req,
+        status_label=flow.label(req.status),
+        transitions=[
+            t for t in flow.available(req.status) if t.generic and can(user, t.action, req.property_id)
+        ],
+        panel=panel,
+        note_form=forms.get("note_form") or NoteForm(),
+        assign_form=forms.get("assign_form")
+        or AssignForm(
+            prop=req.property, initial={"department": req.department_id, "assignee": req.assignee_id}
+        ),
+        feedback_form=forms.get("feedback_form") or FeedbackForm(),
+        photo_form=PhotoForm(),
+        can_note=can(user, "request.note", req.property_id),
+        can_assign=can(user, "request.assign", req.property_id),
+        masked_phone=mask_phone(req.contact_phone),
+        standard_phrases=STANDARD_PHRASES,
+        now=timezone.now(),
+    )
+    return ctx
+
+
+def _post_action(request, pk, form_cls, perform, form_key, form_kwargs=None):
+    req = selectors.request_for_page(user=request.user, pk=pk)
+    form = form_cls(request.POST, request.FILES, **(form_kwargs(req) if form_kwargs else {}))
+    if form.is_valid():
+        try:
+            perform(req, form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("servicedesk:detail", pk=req.pk)
+    return render(
+        request, "servicedesk/detail.html", _detail_context(request, req, **{form_key: form}), status=400
+    )
+
+
+@login_required
+@require_POST
+def add_note(request, pk):
+    return _post_action(
+        request,
+        pk,
+        NoteForm,
+        lambda r, d: services.request_note(actor=request.user, request=r, text=d["text"], kind=d["kind"]),
+        "note_form",
+    )
+
+
+@login_required
+@require_POST
+def assign(request, pk):
+    return _post_action(
+        request,
+        pk,
+        AssignForm,
+        lambda r, d: services.request_assign(
+            actor=request.user, request=r, department=d["department"], assignee=d["assignee"], note=d["note"]
+        ),
+        "assign_form",
+        form_kwargs=lambda r: {"prop": r.property},
+    )
+
+
+@login_required
+@require_POST
+def feedback(request, pk):
+    return _post_action(
+        request,
+        pk,
+        FeedbackForm,
+        lambda r, d: services.request_feedback(
+            actor=request.user, request=r, satisfaction=d["satisfaction"], comment=d["comment"]
+        ),
+        "feedback_form",
+    )
+
+
+@login_required
+@require_POST
+def add_photo(request, pk):
+    return _post_action(
+        request,
+        pk,
+        PhotoForm,
+        lambda r, d: services.request_add_photo(
+            actor=request.user, request=r, upload=d["file"], caption=d["caption"]
+        ),
+        "photo_form",
+    )
+
+
+@login_required
+@require_POST
+def transition(request, pk):
+    req = selectors.request_for_page(user=request.user, pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        raise DomainError(_("请求无效。(Invalid request.)"))
+    t = workflow_for(req.kind).by_name.get(form.cleaned_data["name"])
+    if t is None or not t.generic:
+        raise DomainError(_("该操作需在专用表单中办理。(Use the form for this action.)"))
+    services.request_transition(
+        actor=request.user,
+        request=req,
+        name=t.name,
+        reason=form.cleaned_data["reason"],
+        expected_status=form.cleaned_data["expected_status"] or None,
+    )
+    messages.success(request, _("已办理:%(action)s") % {"action": t.label})
+    return redirect("servicedesk:detail", pk=req.pk)
+
+
+@login_required
+@require_POST
+def language_check(request):
+    """htmx: the clerk's draft checked against the forbidden phrases (R-LANG-07); a help, not a block."""
+    text = request.POST.get("text") or request.POST.get("reply") or request.POST.get("resolution") or ""
+    return render(request, "servicedesk/_language.html", {"findings": check_text(text)})

@@ -1,0 +1,684 @@
+"""Pages of 寄存, 暂存, 失物招领 and the custody check at handover. Every write calls a service."""
+
+from datetime import timedelta
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.attachments import attachments_for
+from core.errors import DomainError
+from core.exports import xlsx_response
+from core.history import history_for
+from core.masking import mask_phone
+from core.permissions import can
+
+from . import selectors, services
+from .choices import CollectMethod, FoundStatus, HeldStatus, StoredStatus
+from .forms import (
+    ClaimForm,
+    CollectForm,
+    DepositForm,
+    DisposeForm,
+    FoundForm,
+    HeldCollectForm,
+    HoldForm,
+    LostTicketForm,
+    NoteForm,
+    SealForm,
+)
+from .models import CustodyCheck, FoundItem, HeldItem, StoredItem
+
+
+def needs(action):
+    """Login required; a user whose roles never allow `action` is refused (403)."""
+
+    def deco(view):
+        @wraps(view)
+        @login_required
+        def inner(request, *args, **kwargs):
+            if not can(request.user, action):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return inner
+
+    return deco
+
+
+def _property(request, action="storage.view"):
+    prop = selectors.current_property(
+        user=request.user,
+        requested=request.POST.get("property") or request.GET.get("property"),
+        action=action,
+    )
+    if prop is None:
+        raise PermissionDenied
+    return prop
+
+
+def _apply_error(form, exc: DomainError):
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+
+
+def _page(request, qs, per=50):
+    page = Paginator(qs, per).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+# --- 寄存 register ---------------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = [
+    "认领单号",
+    "寄存时间",
+    "寄存人",
+    "房间",
+    "物品",
+    "件数",
+    "大小",
+    "存放位置",
+    "状态",
+    "电话",
+]
+
+
+@needs("storage.view")
+def item_list(request):
+    prop = _property(request)
+    status = request.GET.get("status", "in_custody")
+    q = request.GET.get("q", "")
+    qs = selectors.stored_item_list(user=request.user, prop=prop, status=status, q=q)
+    if request.GET.get("export") == "xlsx":
+        rows = (
+            [
+                it.ticket_no,
+                timezone.localtime(it.deposited_at).strftime("%Y-%m-%d %H:%M"),
+                it.depositor_name,
+                it.unit.label if it.unit else "",
+                it.description,
+                it.count,
+                it.get_size_class_display(),
+                it.location,
+                it.get_status_display(),
+                mask_phone(it.depositor_phone),
+            ]
+            for it in qs.iterator(chunk_size=2000)
+        )
+        return xlsx_response("寄存物品登记表.xlsx", EXPORT_COLUMNS, rows, "寄存物品登记表")
+    page, query = _page(request, qs)
+    return render(
+        request,
+        "storage/item_list.html",
+        {
+            "prop": prop,
+            "props": selectors.storage_properties(user=request.user),
+            "page_obj": page,
+            "query_string": query,
+            "status": status,
+            "q": q,
+            "statuses": [("in_custody", "在库(含挂失)")] + list(StoredStatus.choices) + [("all", "全部")],
+            "now": timezone.now(),
+            "summary": selectors.desk_summary(user=request.user, prop=prop),
+            "can_deposit": can(request.user, "storage.deposit", prop.pk),
+            "can_release": can(request.user, "storage.release", prop.pk),
+        },
+    )
+
+
+@needs("storage.deposit")
+def item_new(request):
+    prop = _property(request, "storage.deposit")
+    form = DepositForm(request.POST or None, prop=prop)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                item = services.stored_item_deposit(actor=request.user, prop=prop, **form.service_kwargs())
+            except DomainError as exc:
+                _apply_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, f"已登记寄存,认领单号 {item.ticket_no}。请打印两联认领单。")
+                for w in item.warnings[1:]:
+                    messages.warning(request, w)
+                return redirect("storage:item", item.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "storage/item_new.html",
+        {
+            "prop": prop,
+            "form": form,
+            "large_hours": int(services.LARGE_LUGGAGE_STOREROOM_AFTER.total_seconds() // 3600),
+            "small_days": services.SMALL_ITEM_STOREROOM_AFTER.days,
+        },
+        status=status,
+    )
+
+
+def _item(request, pk, action="storage.view"):
+    return get_object_or_404(
+        StoredItem.objects.restrict(request.user, action).select_related(
+            "property", "unit", "resident", "deposited_by", "seal_supervisor", "fetched_by"
+        ),
+        pk=pk,
+    )
+
+
+def _item_context(request, item, seal_form=None):
+    coll = selectors.collection_for(item)
+    return {
+        "item": item,
+        "prop": item.property,
+        "collection": coll,
+        "id_copies": list(attachments_for(coll)) if coll else [],
+        "lost_reports": list(item.lost_reports.select_related("recorded_by")),
+        "alerts": list(item.alerts.select_related("raised_by")),
+        "history": history_for(item),
+        "now": timezone.now(),
+        "seal_form": seal_form or SealForm(prop=item.property),
+        "can_deposit": can(request.user, "storage.deposit", item.property_id),
+        "can_release": can(request.user, "storage.release", item.property_id),
+        "can_file": can(request.user, "storage.file", item.property_id),
+    }
+
+
+@needs("storage.view")
+def item_detail(request, pk):
+    item = _item(request, pk)
+    return render(request, "storage/item_detail.html", _item_context(request, item))
+
+
+@needs("storage.view")
+def item_ticket(request, pk):
+    """R-STOR-05: the two-part 《寄存物品认领单》, the same number on the 上联 and the 下联 (A5 landscape)."""
+    item = _item(request, pk)
+    return render(request, "storage/ticket_print.html", {"item": item, "prop": item.property})
+
+
+@needs("storage.deposit")
+@require_POST
+def item_seal(request, pk):
+    item = _item(request, pk, "storage.deposit")
+    form = SealForm(request.POST, prop=item.property)
+    if form.is_valid():
+        try:
+            services.stored_item_seal(
+                actor=request.user, item=item, supervisor=form.cleaned_data["supervisor"]
+            )
+        except DomainError as exc:
+            _apply_error(form, exc)
+            return render(
+                request,
+                "storage/item_detail.html",
+                _item_context(request, item, form),
+                status=exc.status_code,
+            )
+        messages.success(request, "已封条。")
+        return redirect("storage:item", item.pk)
+    return render(request, "storage/item_detail.html", _item_context(request, item, form), status=400)
+
+
+@needs("storage.file")
+@require_POST
+def item_file(request, pk):
+    item = _item(request, pk, "storage.file")
+    try:
+        services.stored_item_file(actor=request.user, item=item)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("storage:item", item.pk)
+    messages.success(request, "认领单已归档。")
+    return redirect("storage:item", item.pk)
+
+
+@needs("storage.release")
+def collect(request):
+    """R-STOR-12..14, R-STOR-20: look the presented 下联 up by number, then release — or raise the alarm."""
+    prop = _property(request, "storage.release")
+    data = request.POST if request.method == "POST" else request.GET
+    ticket_no = (data.get("ticket_no") or "").strip().upper()
+    item = (
+        selectors.stored_item_by_ticket(user=request.user, prop=prop, ticket_no=ticket_no)
+        if ticket_no
+        else None
+    )
+    ctx = {"prop": prop, "ticket_no": ticket_no, "item": item, "alarm": None}
+    status = 200
+    if ticket_no and item is None:
+        ctx["lookup_error"] = "没有这个认领单号。(No such ticket number.)"
+        status = 404 if request.method == "POST" else 200
+    method = data.get("method") or CollectMethod.TICKET
+    if request.method == "POST" and item is not None:
+        form = CollectForm(request.POST, request.FILES)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.stored_item_collect(
+                    actor=request.user,
+                    item=item,
+                    method=d["method"],
+                    presented_ticket_no=d["presented_ticket_no"]
+                    or (ticket_no if d["method"] == CollectMethod.TICKET else ""),
+                    collector_name=d["collector_name"],
+                    collector_is_depositor=d["collector_is_depositor"],
+                    collector_id_number=d["collector_id_number"],
+                    id_copy=d["id_copy"],
+                    halves_match=d["halves_match"],
+                    inspected_ok=d["inspected_ok"],
+                    damage_note=d["damage_note"],
+                    compensation=d["compensation"],
+                    carry_help=d["carry_help"],
+                    parts_stapled=d["parts_stapled"],
+                )
+            except DomainError as exc:
+                if exc.code == "lost_ticket":
+                    ctx["alarm"] = exc.message  # R-STOR-20: keep the person here; security is on its way
+                else:
+                    _apply_error(form, exc)
+                status = exc.status_code
+                item.refresh_from_db()
+            else:
+                messages.success(request, f"{item.ticket_no} 已发放。请将上下联钉合交客服主管存档。")
+                return redirect("storage:item", item.pk)
+        else:
+            status = 400
+    else:
+        form = CollectForm(
+            initial={
+                "method": method,
+                "presented_ticket_no": ticket_no if method == CollectMethod.TICKET else "",
+                "collector_name": item.depositor_name if item else "",
+                "collector_is_depositor": True,
+                "inspected_ok": True,
+            }
+        )
+    ctx["form"] = form
+    return render(request, "storage/collect.html", ctx, status=status)
+
+
+@needs("storage.release")
+def lost_report(request):
+    prop = _property(request, "storage.release")
+    form = LostTicketForm(request.POST or None, initial={"ticket_no": request.GET.get("ticket_no", "")})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                report = services.lost_ticket_report(actor=request.user, prop=prop, **form.cleaned_data)
+            except DomainError as exc:
+                _apply_error(form, exc)
+                status = exc.status_code
+            else:
+                if report.outcome == "blocked":
+                    messages.success(
+                        request, f"认领单 {report.item.ticket_no} 已挂失。业主可凭有效证件领取。"
+                    )
+                else:
+                    messages.warning(request, "物品已被凭单领取,已通知秩序维护部调查 (R-STOR-19)。")
+                return redirect("storage:item", report.item_id)
+        else:
+            status = 400
+    return render(
+        request,
+        "storage/form_page.html",
+        {"prop": prop, "form": form, "title": "认领单挂失", "rule": "R-STOR-18"},
+        status=status,
+    )
+
+
+# --- 暂存 (R-HOLD) -----------------------------------------------------------------------------------------
+
+
+@needs("storage.view")
+def held_list(request):
+    prop = _property(request)
+    status = request.GET.get("status", HeldStatus.HELD)
+    q = request.GET.get("q", "")
+    page, query = _page(request, selectors.held_item_list(user=request.user, prop=prop, status=status, q=q))
+    return render(
+        request,
+        "storage/held_list.html",
+        {
+            "prop": prop,
+            "props": selectors.storage_properties(user=request.user),
+            "page_obj": page,
+            "query_string": query,
+            "status": status,
+            "q": q,
+            "statuses": list(HeldStatus.choices) + [("overdue", "超期未领"), ("all", "全部")],
+            "now": timezone.now(),
+            "can_write": can(request.user, "holding.write", prop.pk),
+        },
+    )
+
+
+@needs("holding.write")
+def held_new(request):
+    prop = _property(request, "holding.write")
+    form = HoldForm(request.POST or None, prop=prop)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                held = services.held_item_create(actor=request.user, prop=prop, **form.service_kwargs())
+            except DomainError as exc:
+                _apply_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, f"已登记暂存 {held.record_no}。请打印并粘贴《物品临时存放标签》。")
+                return redirect("storage:held", held.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "storage/form_page.html",
+        {"prop": prop, "form": form, "title": "暂存登记《业主物品临时存放记录表》", "rule": "R-HOLD-04"},
+        status=status,
+    )
+
+
+def _held(request, pk, action="storage.view"):
+    return get_object_or_404(
+        HeldItem.objects.restrict(request.user, action).select_related(
+            "property", "unit", "handled_by", "released_by"
+        ),
+        pk=pk,
+    )
+
+
+def _held_context(request, held, collect_form=None, chase_form=None):
+    return {
+        "held": held,
+        "prop": held.property,
+        "history": history_for(held),
+        "id_copies": list(attachments_for(held)),
+        "now": timezone.now(),
+        "collect_form": collect_form or HeldCollectForm(initial={"collector_name": held.collector_name}),
+        "chase_form": chase_form or NoteForm(),
+        "can_write": can(request.user, "holding.write", held.property_id),
+    }
+
+
+@needs("storage.view")
+def held_detail(request, pk):
+    held = _held(request, pk)
+    return render(request, "storage/held_detail.html", _held_context(request, held))
+
+
+@needs("storage.view")
+def held_label(request, pk):
+    """R-HOLD-04/05: the 《物品临时存放标签》 (or the key envelope): unit, owner, time held, clerk."""
+    held = _held(request, pk)
+    return render(request, "storage/held_label.html", {"held": held, "prop": held.property})
+
+
+@needs("holding.write")
+@require_POST
+def held_collect(request, pk):
+    held = _held(request, pk, "holding.write")
+    form = HeldCollectForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.held_item_collect(actor=request.user, item=held, **form.cleaned_data)
+        except DomainError as exc:
+            _apply_error(form, exc)
+            held.refresh_from_db()
+            return render(
+                request,
+                "storage/held_detail.html",
+                _held_context(request, held, collect_form=form),
+                status=exc.status_code,
+            )
+        messages.success(request, f"{held.record_no} 已交付。")
+        return redirect("storage:held", held.pk)
+    return render(
+        request, "storage/held_detail.html", _held_context(request, held, collect_form=form), status=400
+    )
+
+
+@needs("holding.write")
+@require_POST
+def held_chase(request, pk):
+    held = _held(request, pk, "holding.write")
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.held_item_chase_note(actor=request.user, item=held, note=form.cleaned_data["note"])
+        except DomainError as exc:
+            _apply_error(form, exc)
+            return render(
+                request,
+                "storage/held_detail.html",
+                _held_context(request, held, chase_form=form),
+                status=exc.status_code,
+            )
+        messages.success(request, "已记录联系情况。")
+        return redirect("storage:held", held.pk)
+    return render(
+        request, "storage/held_detail.html", _held_context(request, held, chase_form=form), status=400
+    )
+
+
+# --- 失物招领 (R-INC-15..21) ---------------------------------------------------------------------------------
+
+
+@needs("lostfound.view")
+def found_list(request):
+    prop = _property(request, "lostfound.view")
+    status = request.GET.get("status", FoundStatus.IN_CUSTODY)
+    q = request.GET.get("q", "")
+    page, query = _page(request, selectors.found_item_list(user=request.user, prop=prop, status=status, q=q))
+    return render(
+        request,
+        "storage/found_list.html",
+        {
+            "prop": prop,
+            "props": selectors.storage_properties(user=request.user, action="lostfound.view"),
+            "page_obj": page,
+            "query_string": query,
+            "status": status,
+            "q": q,
+            "statuses": list(FoundStatus.choices)
+            + [("high_value", "贵重(保险箱)"), ("awaiting_disposal", "期满待处理"), ("all", "全部")],
+            "today": timezone.localdate(),
+            "can_register": can(request.user, "lostfound.register", prop.pk),
+        },
+    )
+
+
+@needs("lostfound.register")
+def found_new(request):
+    prop = _property(request, "lostfound.register")
+    form = FoundForm(request.POST or None, initial={"finder_name": str(request.user)})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                found = services.found_item_register(actor=request.user, prop=prop, **form.cleaned_data)
+            except DomainError as exc:
+                _apply_error(form, exc)
+                status = exc.status_code
+            else:
+                msg = f"已登记 {found.record_no},保管至 {found.retention_until:%Y-%m-%d}。"
+                if found.high_value:
+                    msg += "贵重物品已存入保险箱,并已通知秩序维护主管、客服主管和管理处经理。"
+                messages.success(request, msg)
+                return redirect("storage:found", found.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "storage/form_page.html",
+        {"prop": prop, "form": form, "title": "拾获物品登记《捡拾物品登记表》", "rule": "R-INC-16"},
+        status=status,
+    )
+
+
+def _found(request, pk, action="lostfound.view"):
+    return get_object_or_404(
+        FoundItem.objects.restrict(request.user, action).select_related(
+            "property", "registered_by", "claim_confirmed_by", "disposal_approved_by", "claimant_unit"
+        ),
+        pk=pk,
+    )
+
+
+def _found_context(request, found, note_form=None, claim_form=None, dispose_form=None):
+    return {
+        "found": found,
+        "prop": found.property,
+        "history": history_for(found),
+        "today": timezone.localdate(),
+        "note_form": note_form or NoteForm(),
+        "claim_form": claim_form or ClaimForm(prop=found.property),
+        "dispose_form": dispose_form or DisposeForm(),
+        "can_register": can(request.user, "lostfound.register", found.property_id),
+        "can_claim": can(request.user, "lostfound.claim", found.property_id),
+        "can_dispose": can(request.user, "lostfound.dispose", found.property_id),
+    }
+
+
+@needs("lostfound.view")
+def found_detail(request, pk):
+    found = _found(request, pk)
+    return render(request, "storage/found_detail.html", _found_context(request, found))
+
+
+def _found_action(request, pk, action, form_cls, key, call):
+    found = _found(request, pk, action)
+    form = form_cls(request.POST, prop=found.property) if form_cls is ClaimForm else form_cls(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            call(found, form)
+        except DomainError as exc:
+            _apply_error(form, exc)
+            status = exc.status_code
+        else:
+            messages.success(request, "已保存。")
+            return redirect("storage:found", found.pk)
+    found.refresh_from_db()
+    return render(
+        request, "storage/found_detail.html", _found_context(request, found, **{key: form}), status=status
+    )
+
+
+@needs("lostfound.register")
+@require_POST
+def found_note(request, pk):
+    return _found_action(
+        request,
+        pk,
+        "lostfound.register",
+        NoteForm,
+        "note_form",
+        lambda f, form: services.found_item_note_search(
+            actor=request.user, item=f, note=form.cleaned_data["note"]
+        ),
+    )
+
+
+@needs("lostfound.claim")
+@require_POST
+def found_claim(request, pk):
+    return _found_action(
+        request,
+        pk,
+        "lostfound.claim",
+        ClaimForm,
+        "claim_form",
+        lambda f, form: services.found_item_claim(actor=request.user, item=f, **form.service_kwargs()),
+    )
+
+
+@needs("lostfound.dispose")
+@require_POST
+def found_dispose(request, pk):
+    return _found_action(
+        request,
+        pk,
+        "lostfound.dispose",
+        DisposeForm,
+        "dispose_form",
+        lambda f, form: services.found_item_dispose(actor=request.user, item=f, **form.cleaned_data),
+    )
+
+
+# --- custody check at handover (R-STOR-11, R-HOLD-12, R-INC-19) -------------------------------------------
+
+
+def _check_context(request, prop, error=None):
+    from core.choices import Role
+    from core.models import User
+
+    since = timezone.now() - timedelta(hours=12)
+    return {
+        "prop": prop,
+        "props": selectors.storage_properties(user=request.user, action="handover.do"),
+        "rows": selectors.custody_items(prop),
+        "movements": selectors.shift_movements(user=request.user, prop=prop, since=since),
+        "checks": list(selectors.custody_checks(user=request.user, prop=prop)[:10]),
+        "colleagues": User.objects.filter(
+            memberships__property=prop,
+            memberships__active=True,
+            memberships__role__in=[Role.FRONT_DESK, Role.CS_ADMIN, Role.CLERK, Role.CS_SUPERVISOR],
+        )
+        .exclude(pk=request.user.pk)
+        .distinct()
+        .order_by("username"),
+        "error": error,
+    }
+
+
+@needs("handover.do")
+def check_page(request):
+    prop = _property(request, "handover.do")
+    if request.method == "POST":
+        from core.models import User
+
+        outgoing = None
+        if request.POST.get("outgoing", "").isdigit():
+            outgoing = User.objects.filter(pk=request.POST["outgoing"]).first()
+        notes = {k[5:]: v for k, v in request.POST.items() if k.startswith("note:") and v.strip()}
+        try:
+            check = services.custody_check_record(
+                actor=request.user,
+                prop=prop,
+                present=request.POST.getlist("present"),
+                notes=notes,
+                outgoing=outgoing,
+                note=request.POST.get("note", ""),
+            )
+        except DomainError as exc:
+            return render(
+                request,
+                "storage/check.html",
+                _check_context(request, prop, exc.message),
+                status=exc.status_code,
+            )
+        if check.missing:
+            messages.warning(request, f"清点完成:{check.missing} 件缺失,已通知客服主管。")
+        else:
+            messages.success(request, f"清点完成:{check.total} 件全部在位。")
+        return redirect("storage:check", check.pk)
+    return render(request, "storage/check.html", _check_context(request, prop))
+
+
+@needs("handover.do")
+def check_detail(request, pk):
+    check = get_object_or_404(
+        CustodyCheck.objects.restrict(request.user, "handover.do").select_related(
+            "property", "checked_by", "outgoing"
+        ),
+        pk=pk,
+    )
+    return render(request, "storage/check_detail.html", {"check": check, "prop": check.property})

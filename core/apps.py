@@ -21,3 +21,6 @@ class CoreConfig(AppConfig):
         MENU.register(
             "core.calendar", _("节假日与调休"), order=960, url="core:calendar", action="calendar.manage"
         )
+        MENU.register(
+            "core.permissions", _("岗位权限表"), order=970, url="core:permissions", action="staff.manage"
+        )

@@ -101,7 +101,9 @@ def record(
     to_state: str = "",
     reason: str = "",
     changes: dict | None = None,
+    at=None,
 ):
+    """One history row. `at` lets a loader backfill past events with their real time (demo data)."""
     from .models import HistoryEntry
 
     if changes is None:
@@ -115,7 +117,7 @@ def record(
         object_id=obj.pk,
         property_id=_property_id(obj),
         actor=actor if actor and actor.is_authenticated else None,
-        at=timezone.now(),
+        at=at or timezone.now(),
         action=action,
         from_state=from_state or "",
         to_state=to_state or "",
@@ -124,10 +126,11 @@ def record(
     )
 
 
-def record_transition(obj, *, actor, field: str = "status", from_state: str, reason: str = ""):
+def record_transition(obj, *, actor, field: str = "status", from_state: str, reason: str = "", at=None):
     return record(
         obj,
         actor=actor,
+        at=at,
         action=HistoryAction.TRANSITION,
         from_state=from_state,
         to_state=getattr(obj, field),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("settings/property/", settings.PropertySettingsIndexView.as_view(), name="property_settings_index"),
     path("settings/property/<int:pk>/", settings.PropertySettingsView.as_view(), name="property_settings"),
     path("settings/calendar/", settings.CalendarView.as_view(), name="calendar"),
+    path("settings/permissions/", pages.permission_matrix, name="permissions"),
     path("settings/calendar/seed/", settings.CalendarSeedView.as_view(), name="calendar_seed"),
     path(
         "settings/calendar/day/<int:pk>/remove/",

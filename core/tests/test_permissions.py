@@ -156,3 +156,11 @@ def test_an_area_declares_its_rows_once():
             declare({"testarea.do": {"front_desk"}})
     finally:
         ACTIONS.pop("testarea.do")
+
+
+def test_permission_matrix_page_for_manager_only(world, client_as):
+    page = client_as(world.manager).get("/settings/permissions/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "resident.view" in body and "客服主管" in body
+    assert client_as(world.frontdesk).get("/settings/permissions/").status_code == 403

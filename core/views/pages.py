@@ -58,3 +58,18 @@ def attachment_download(request, pk: int):
 
     att = get_object_or_404(Attachment.objects.restrict(request.user), pk=pk, voided_at__isnull=True)
     return FileResponse(att.file.open("rb"), content_type=att.mime, filename=att.name)
+
+
+@login_required
+def permission_matrix(request):
+    """The one role × action table, as it stands with every area's rows (R-ROLE-01/02)."""
+    from django.core.exceptions import PermissionDenied
+
+    from core.choices import Role
+    from core.permissions import ACTIONS, can
+
+    if not can(request.user, "staff.manage"):
+        raise PermissionDenied
+    roles = list(Role)
+    rows = [(action, [role in allowed for role in roles]) for action, allowed in sorted(ACTIONS.items())]
+    return render(request, "core/permissions.html", {"roles": roles, "rows": rows})

@@ -5,8 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.masking import mask_id, mask_phone
 from core.choices import DepartmentKind
+from core.masking import mask_id, mask_phone
 from core.models import BaseModel, Property, Unit
 
 from .choices import (

@@ -6,4 +6,9 @@ class ParcelsConfig(AppConfig):
     verbose_name = "信件与快件"
 
     def ready(self):
-        from . import permissions  # noqa: F401  (this area's rows of the permission table)
+        from core.registry import MENU
+
+        from . import handover, permissions  # noqa: F401  (this area's rows of the permission table)
+
+        handover.register()
+        MENU.register("parcels", "信件快件", order=25, url="parcels:desk", action="parcels.view")

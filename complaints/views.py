@@ -1,0 +1,695 @@
+"""Pages of the complaints area: intake, the list, the panel's actions (posting back to the request
+page), the printable apology letter and the daily / weekly / monthly reports. Every write calls a service."""
+
+from datetime import date, datetime
+from urllib.parse import urlencode
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from core import notify
+from core.choices import Role
+from core.errors import DomainError
+from core.exports import xlsx_response
+from core.masking import mask_phone
+from core.models import Property, Unit
+from core.permissions import can
+from residents.models import Occupancy, Resident
+from servicedesk import selectors as sd_selectors
+from servicedesk.views import _detail_context
+
+from . import forms as f
+from . import selectors, services
+from .choices import AnalysisCategory, BasicType, ComplaintStatus, Emotion, Judgment, Severity
+from .models import HandlingProposal
+
+
+def _need(user, action, prop_id=None):
+    if not can(user, action, prop_id):
+        raise PermissionDenied
+
+
+# --- intake ------------------------------------------------------------------------------------------
+
+
+def _resolve_unit(props, label):
+    label = (label or "").strip()
+    if not label:
+        return None
+    return Unit.objects.filter(property__in=props, label__iexact=label).first()
+
+
+@login_required
+def create(request):
+    """《客户投诉登记表》 intake: phone / visit / written, resident lookup by unit (R-CMP-01..07)."""
+    _need(request.user, "complaints.create")
+    props = list(Property.objects.restrict(request.user, "complaints.create").order_by("id"))
+    form = f.IntakeForm(request.POST or None, props=props, initial={"received_at": timezone.localtime()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        prop = d["property"]
+        unit = _resolve_unit([prop], d["unit_label"])
+        reporter = None
+        try:
+            if d["unit_label"] and unit is None:
+                raise DomainError(_("房号不存在。(No such unit.)"), field="unit_label")
+            if d.get("reporter_id"):
+                reporter = Resident.objects.filter(property=prop, pk=d["reporter_id"]).first()
+            c = services.complaint_create(
+                actor=request.user,
+                prop=prop,
+                channel=d["channel"],
+                title=d["title"],
+                description=d["description"],
+                reporter_name=d["reporter_name"],
+                contact_phone=d["contact_phone"],
+                reporter=reporter,
+                unit=unit,
+                caller_company=d["caller_company"],
+                occurred_at=d["occurred_at"],
+                occurred_place=d["occurred_place"],
+                subject_person=d["subject_person"],
+                subject_department=d["subject_department"],
+                narrative=d["narrative"],
+                demand=d["demand"],
+                emotion=d["emotion"],
+                our_fault=d["our_fault"],
+                basic_type=d["basic_type"],
+                analysis_category=d["analysis_category"],
+                is_serious=d["is_serious"],
+                ask_supervisor=d["ask_supervisor"],
+                lease_related=d["lease_related"],
+                is_engineering=d["is_engineering"],
+                apologised=d["apologised"],
+                steps=d["steps"],
+                received_at=d["received_at"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("投诉已登记:%s") % c.request.number)
+            return redirect(c.request.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "complaints/create.html", {"form": form}, status=status)
+
+
+@login_required
+def lookup(request):
+    """htmx: the current occupants of a typed unit (房号), to fill the complainant."""
+    _need(request.user, "complaints.create")
+    props = list(Property.objects.restrict(request.user, "complaints.create"))
+    unit = _resolve_unit(props, request.GET.get("unit_label"))
+    occupants = []
+    if unit is not None:
+        occupants = [
+            {
+                "id": o.resident_id,
+                "name": o.resident.name,
+                "role": o.get_role_display(),
+                "phone": mask_phone(o.resident.phone),
+            }
+            for o in Occupancy.objects.filter(unit=unit, end__isnull=True)
+            .select_related("resident")
+            .order_by("id")
+        ]
+    return render(
+        request,
+        "complaints/_occupants.html",
+        {"unit": unit, "occupants": occupants, "q": request.GET.get("unit_label", "")},
+    )
+
+
+# --- list --------------------------------------------------------------------------------------------
+
+
+class ComplaintFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_l("编号/事由/投诉人"), method="filter_q")
+    status = django_filters.ChoiceFilter(
+        label=_l("状态"), field_name="request__status", choices=ComplaintStatus.choices
+    )
+    channel = django_filters.ChoiceFilter(
+        label=_l("受理方式"), field_name="request__channel", choices=f.CHANNELS
+    )
+    judgment = django_filters.ChoiceFilter(label=_l("判断"), choices=Judgment.choices)
+    severity = django_filters.ChoiceFilter(label=_l("级别"), choices=Severity.choices)
+    basic_type = django_filters.ChoiceFilter(label=_l("基本类型"), choices=BasicType.choices)
+    analysis_category = django_filters.ChoiceFilter(label=_l("分析类别"), choices=AnalysisCategory.choices)
+    emotion = django_filters.ChoiceFilter(label=_l("情绪"), choices=Emotion.choices)
+    open = django_filters.BooleanFilter(label=_l("未结"), method="filter_open")
+    received_after = django_filters.DateFilter(
+        label=_l("受理日期从"), field_name="request__received_at", lookup_expr="date__gte"
+    )
+    received_before = django_filters.DateFilter(
+        label=_l("至"), field_name="request__received_at", lookup_expr="date__lte"
+    )
+
+    def filter_q(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        return (
+            qs.filter(request__number__startswith=value.upper())
+            | qs.filter(request__title__contains=value)
+            | qs.filter(request__reporter_name__startswith=value)
+        )
+
+    def filter_open(self, qs, name, value):
+        finals = [ComplaintStatus.ARCHIVED, ComplaintStatus.CLOSED]
+        if value is True:
+            return qs.exclude(request__status__in=finals)
+        if value is False:
+            return qs.filter(request__status__in=finals)
+        return qs
+
+
+LIST_COLUMNS = [
+    "编号",
+    "受理时间",
+    "受理方式",
+    "投诉人",
+    "电话",
+    "房间",
+    "事由",
+    "基本类型",
+    "分析类别",
+    "情绪",
+    "判断",
+    "级别",
+    "责任部门",
+    "状态",
+    "当日回复",
+    "重开次数",
+]
+
+
+def _list_row(c):
+    r = c.request
+    return [
+        r.number,
+        f"{timezone.localtime(r.received_at):%Y-%m-%d %H:%M}",
+        r.get_channel_display(),
+        r.reporter_name,
+        mask_phone(r.contact_phone),
+        r.unit.label if r.unit else "",
+        r.title,
+        c.get_basic_type_display(),
+        c.get_analysis_category_display(),
+        c.get_emotion_display(),
+        c.get_judgment_display(),
+        c.get_severity_display(),
+        c.responsible_label,
+        selectors.status_label(r.status),
+        "是" if c.same_day_replied_at else "否",
+        r.reopen_count,
+    ]
+
+
+@login_required
+def complaint_list(request):
+    _need(request.user, "complaints.view")
+    flt = ComplaintFilter(request.GET or None, queryset=selectors.complaint_list(user=request.user))
+    qs = flt.qs
+    if request.GET.get("export") == "xlsx":
+        _need(request.user, "complaints.report")
+        return xlsx_response(
+            "投诉登记表.xlsx", LIST_COLUMNS, (_list_row(c) for c in qs.iterator(chunk_size=2000))
+        )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for c in page.object_list:
+        c.status_label = selectors.status_label(c.request.status)
+        c.masked_phone = mask_phone(c.request.contact_phone)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "complaints/list.html",
+        {
+            "filter": flt,
+            "page_obj": page,
+            "query_string": query.urlencode(),
+            "can_export": can(request.user, "complaints.report"),
+            "can_create": can(request.user, "complaints.create"),
+        },
+    )
+
+
+# --- the panel's actions -----------------------------------------------------------------------------
+
+
+def _panel_action(request, pk, key, form, perform, ok):
+    c = selectors.complaint_for_page(user=request.user, pk=pk)
+    if form.is_valid():
+        try:
+            perform(c, form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            status = exc.status_code
+        else:
+            messages.success(request, ok)
+            return redirect(c.request.get_absolute_url())
+    else:
+        status = 400
+    errors = [str(e) for errs in form.errors.values() for e in errs]
+    messages.error(request, " ".join(errors) or _("请检查输入。(Check the input.)"))
+    req = sd_selectors.request_for_page(user=request.user, pk=pk)
+    req._complaint_form = (key, form)
+    return render(request, "servicedesk/detail.html", _detail_context(request, req), status=status)
+
+
+def _prop_of(request, pk):
+    return selectors.complaint_for_page(user=request.user, pk=pk).request.property
+
+
+@login_required
+@require_POST
+def judge(request, pk):
+    form = f.JudgeForm(request.POST, prop=_prop_of(request, pk), auto_id="cj_%s")
+    return _panel_action(
+        request,
+        pk,
+        "judge",
+        form,
+        lambda c, d: services.complaint_judge(
+            actor=request.user,
+            complaint=c,
+            judgment=d["judgment"],
+            reason=d["reason"],
+            responsible_department=d["responsible_department"],
+            responsible_external=d["responsible_external"],
+            investigation_hours=d["investigation_hours"],
+            definition=d["definition"],
+            severity=d["severity"] or None,
+            our_fault=d["our_fault"],
+            refusal_basis=d["refusal_basis"],
+            assignee=d["assignee"],
+            follower=d["follower"],
+        ),
+        _("已保存投诉判断。"),
+    )
+
+
+@login_required
+@require_POST
+def propose(request, pk):
+    form = f.ProposalForm(request.POST, prop=_prop_of(request, pk), auto_id="cp_%s")
+    return _panel_action(
+        request,
+        pk,
+        "proposal",
+        form,
+        lambda c, d: services.proposal_add(
+            actor=request.user, complaint=c, text=d["text"], department=d["department"]
+        ),
+        _("已添加方案。"),
+    )
+
+
+@login_required
+@require_POST
+def instruct(request, pk):
+    form = f.InstructForm(request.POST, auto_id="ci_%s")
+
+    def perform(c, d):
+        proposal = get_object_or_404(HandlingProposal, pk=d["proposal"], complaint=c)
+        services.complaint_instruct(
+            actor=request.user, complaint=c, proposal=proposal, instruction=d["instruction"]
+        )
+
+    return _panel_action(request, pk, "instruct", form, perform, _("已批示。"))
+
+
+@login_required
+@require_POST
+def complete(request, pk):
+    form = f.ResolutionForm(request.POST, auto_id="cc_%s")
+    return _panel_action(
+        request,
+        pk,
+        "complete",
+        form,
+        lambda c, d: services.complaint_complete(
+            actor=request.user,
+            complaint=c,
+            resolution=d["resolution"],
+            owner_signed=d["owner_signed"] or None,
+        ),
+        _("已处理完成,回访将按时安排。"),
+    )
+
+
+@login_required
+@require_POST
+def reply(request, pk):
+    form = f.ReplyForm(request.POST, auto_id="cr_%s")
+    return _panel_action(
+        request,
+        pk,
+        "reply",
+        form,
+        lambda c, d: services.complaint_reply(
+            actor=request.user, complaint=c, text=d["reply"], next_reply_at=d["next_reply_at"]
+        ),
+        _("已记录答复。"),
+    )
+
+
+@login_required
+@require_POST
+def reply_result(request, pk):
+    form = f.ReplyForm(request.POST, auto_id="cx_%s")
+    return _panel_action(
+        request,
+        pk,
+        "result",
+        form,
+        lambda c, d: services.complaint_reply_result(actor=request.user, complaint=c, text=d["reply"]),
+        _("已回复处理结果。"),
+    )
+
+
+@login_required
+@require_POST
+def answer_invalid(request, pk):
+    form = f.ReplyForm(request.POST, auto_id="cx_%s")
+    return _panel_action(
+        request,
+        pk,
+        "result",
+        form,
+        lambda c, d: services.complaint_answer_invalid(actor=request.user, complaint=c, text=d["reply"]),
+        _("已婉转答复。"),
+    )
+
+
+@login_required
+@require_POST
+def close_invalid(request, pk):
+    form = f.UnderstandingForm(request.POST, auto_id="cu_%s")
+    return _panel_action(
+        request,
+        pk,
+        "understanding",
+        form,
+        lambda c, d: services.complaint_close_invalid(
+            actor=request.user, complaint=c, understanding=d["understanding"]
+        ),
+        _("已关闭。"),
+    )
+
+
+@login_required
+@require_POST
+def written_reply(request, pk):
+    form = f.ReplyForm(request.POST, auto_id="cw_%s")
+    return _panel_action(
+        request,
+        pk,
+        "written",
+        form,
+        lambda c, d: services.written_reply_draft(actor=request.user, complaint=c, text=d["reply"]),
+        _("回复稿已保存,待客服主管批准。"),
+    )
+
+
+@login_required
+@require_POST
+def approve_written(request, pk):
+    from django import forms as djforms
+
+    form = djforms.Form(request.POST)
+    return _panel_action(
+        request,
+        pk,
+        "approve",
+        form,
+        lambda c, d: services.written_reply_approve(actor=request.user, complaint=c),
+        _("已批准书面回复。"),
+    )
+
+
+@login_required
+@require_POST
+def apology_generate(request, pk):
+    form = f.ApologyForm(request.POST, auto_id="ca_%s")
+    return _panel_action(
+        request,
+        pk,
+        "apology",
+        form,
+        lambda c, d: services.apology_generate(actor=request.user, complaint=c, improvement=d["improvement"]),
+        _("道歉信已生成,请查看打印后确认发出。"),
+    )
+
+
+@login_required
+@require_POST
+def apology_issue(request, pk):
+    from django import forms as djforms
+
+    return _panel_action(
+        request,
+        pk,
+        "apology_issue",
+        djforms.Form(request.POST),
+        lambda c, d: services.apology_issue(actor=request.user, complaint=c),
+        _("道歉信已发出。"),
+    )
+
+
+@login_required
+@require_POST
+def escalate(request, pk):
+    form = f.EscalateForm(request.POST, auto_id="ce_%s")
+    return _panel_action(
+        request,
+        pk,
+        "escalate",
+        form,
+        lambda c, d: services.complaint_escalate(
+            actor=request.user, complaint=c, report=d["report"], incident_report=d["incident_report"]
+        ),
+        _("已书面上报。"),
+    )
+
+
+@login_required
+@require_POST
+def urge(request, pk):
+    form = f.UrgeForm(request.POST)
+    return _panel_action(
+        request,
+        pk,
+        "urge",
+        form,
+        lambda c, d: services.complaint_urge(actor=request.user, complaint=c, note=d["note"]),
+        _("已催办责任部门。"),
+    )
+
+
+@login_required
+@require_POST
+def check(request, pk):
+    form = f.CheckForm(request.POST)
+    return _panel_action(
+        request,
+        pk,
+        "check",
+        form,
+        lambda c, d: services.complaint_check(actor=request.user, complaint=c, step=d["step"]),
+        _("已勾选。"),
+    )
+
+
+@login_required
+@require_POST
+def engineering(request, pk):
+    form = f.EngineeringForm(request.POST, auto_id="cg_%s")
+    return _panel_action(
+        request,
+        pk,
+        "engineering",
+        form,
+        lambda c, d: services.complaint_update(
+            actor=request.user,
+            complaint=c,
+            is_paid=d["is_paid"],
+            charge_standard=d["charge_standard"],
+            pay_consent=d["pay_consent"],
+            reason=_("工程投诉收费确认"),
+        ),
+        _("已保存。"),
+    )
+
+
+@login_required
+def apology(request, pk):
+    """R-CMP-26: the apology letter in the 管理中心's name — printable, A4."""
+    c = selectors.complaint_for_page(user=request.user, pk=pk)
+    if not c.apology_text:
+        raise DomainError(_("尚未生成道歉信。(No apology letter yet.)"))
+    return render(
+        request, "complaints/apology.html", {"c": c, "office": services.office_name(c.request.property)}
+    )
+
+
+# --- reports (R-RPT-06) ------------------------------------------------------------------------------
+
+
+def _parse_date(value, default):
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date() if value else default
+    except ValueError:
+        raise DomainError(_("日期格式应为 YYYY-MM-DD。(Use YYYY-MM-DD.)"), field="date") from None
+
+
+def _prop_filter(request):
+    ids = request.GET.getlist("property")
+    try:
+        return [int(i) for i in ids if i]
+    except ValueError:
+        return []
+
+
+def _multi_sheet(filename, sheets):
+    from io import BytesIO
+    from urllib.parse import quote
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, head, rows in sheets:
+        ws = wb.create_sheet(title=title[:31])
+        ws.append(head)
+        for row in rows:
+            ws.append(row)
+    buf = BytesIO()
+    wb.save(buf)
+    resp = HttpResponse(
+        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return resp
+
+
+HEAD = [c for c, _ in selectors.REPORT_COLUMNS]
+
+
+@login_required
+def report_daily(request):
+    """R-CMP-34: the daily complaint review."""
+    _need(request.user, "complaints.report")
+    day = _parse_date(request.GET.get("date"), timezone.localdate())
+    data = selectors.daily_review(user=request.user, day=day, prop_ids=_prop_filter(request))
+    if request.GET.get("export") == "xlsx":
+        return _multi_sheet(
+            f"投诉日整理-{day}.xlsx",
+            [
+                ("当日投诉", HEAD, [selectors.export_row(r) for r in data["today"]]),
+                ("遗留投诉", HEAD, [selectors.export_row(r) for r in data["outstanding"]]),
+                (
+                    "突出问题",
+                    HEAD + ["原因"],
+                    [selectors.export_row(r) + [r["reasons"]] for r in data["prominent"]],
+                ),
+            ],
+        )
+    return render(
+        request,
+        "complaints/report_daily.html",
+        {"data": data, "tab": "daily", "chart": {"by_type": data["by_type"]}},
+    )
+
+
+@login_required
+def report_weekly(request):
+    """R-CMP-35: the weekly analysis by 能源 / 设备 / 服务."""
+    _need(request.user, "complaints.report")
+    start = _parse_date(request.GET.get("week"), selectors.week_start(timezone.localdate()))
+    data = selectors.weekly_analysis(user=request.user, start=start, prop_ids=_prop_filter(request))
+    if request.GET.get("export") == "xlsx":
+        return _multi_sheet(
+            f"投诉周分析-{data['start']}.xlsx",
+            [(g["label"], HEAD, [selectors.export_row(r) for r in g["rows"]]) for g in data["groups"]],
+        )
+    return render(
+        request,
+        "complaints/report_weekly.html",
+        {"data": data, "tab": "weekly", "chart": data["trend"]},
+    )
+
+
+@login_required
+def report_monthly(request):
+    """R-CMP-37: the monthly 用户意见受理表."""
+    _need(request.user, "complaints.report")
+    raw = request.GET.get("month")
+    try:
+        month = datetime.strptime(raw, "%Y-%m").date() if raw else timezone.localdate().replace(day=1)
+    except ValueError:
+        raise DomainError(_("月份格式应为 YYYY-MM。(Use YYYY-MM.)"), field="month") from None
+    data = selectors.monthly_summary(user=request.user, month=month, prop_ids=_prop_filter(request))
+    if request.GET.get("export") == "xlsx":
+        summary = (
+            [
+                ["投诉总数", data["total"]],
+                ["成立", data["valid"]],
+                ["不成立", data["invalid"]],
+                ["重大投诉", data["major"]],
+                ["当日回复率(%)", data["reply_rate"]],
+                ["已归档/关闭", data["archived"]],
+                ["回访不满意重开", data["reopened"]],
+            ]
+            + [[f"类型:{x['name']}", x["value"]] for x in data["by_type"]]
+            + [[f"类别:{x['name']}", x["value"]] for x in data["by_category"]]
+        )
+        return _multi_sheet(
+            f"用户意见受理表-{month:%Y-%m}.xlsx",
+            [
+                ("用户意见受理表", HEAD, [selectors.export_row(r) for r in data["rows"]]),
+                ("汇总", ["项目", "数值"], summary),
+            ],
+        )
+    chart = {k: data[k] for k in ("by_type", "by_category", "satisfaction", "per_day")}
+    return render(
+        request,
+        "complaints/report_monthly.html",
+        {"data": data, "tab": "monthly", "chart": chart},
+    )
+
+
+@login_required
+@require_POST
+def report_submit(request):
+    """R-CMP-34/38: the day's review goes to the 客服主管, the month's summary to the 经理."""
+    _need(request.user, "complaints.report")
+    kind = request.POST.get("kind")
+    props = list(Property.objects.restrict(request.user, "complaints.report").order_by("id"))
+    if kind not in ("daily", "weekly", "monthly") or not props:
+        raise DomainError(_("报表类型无效。(Invalid report.)"))
+    label = {"daily": "投诉日整理", "weekly": "投诉周分析", "monthly": "用户意见受理表"}[kind]
+    roles = [Role.CS_SUPERVISOR] if kind != "monthly" else [Role.CS_SUPERVISOR, Role.MANAGER]
+    period = request.POST.get("period", "")
+    url = {"daily": "report_daily", "weekly": "report_weekly", "monthly": "report_monthly"}[kind]
+    param = {"daily": "date", "weekly": "week", "monthly": "month"}[kind]
+    made = 0
+    for prop in props:
+        made += notify.notify_roles(
+            prop,
+            roles,
+            title=f"{label} {period} 已报送({request.user})",
+            link=f"/complaints/reports/{kind}/?{param}={period}",
+            level="info",
+            dedupe_key=f"complaints-report-{kind}-{prop.pk}-{period}-{date.today()}",
+        )
+    messages.success(request, _("已报送。") if made else _("今日已报送过。"))
+    return redirect(reverse(f"complaints:{url}") + (f"?{urlencode({param: period})}" if period else ""))

@@ -6,9 +6,7 @@ PY=${PY:-.venv/bin/python}
 PORT=${PORT:-8000}
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-propdesk.settings.base}
 
-$PY manage.py migrate --noinput -v 0
-$PY manage.py collectstatic --noinput -v 0
-$PY manage.py demo --if-empty
+$PY manage.py prepare
 
 pids=()
 stop() {

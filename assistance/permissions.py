@@ -1,5 +1,21 @@
 """Rows of the role × action table for 求助 (see core.permissions.declare)."""
 
-from core.permissions import declare
+from core.choices import Role
+from core.permissions import CS_DESK, LEADS, declare
 
-declare({})
+R = Role
+SECURITY = {R.SEC_SUPERVISOR, R.GUARD}  # 保安部 takes part in first aid and incidents (R-HELP-07/08)
+
+declare(
+    {
+        "assistance.view": {R.MANAGER} | CS_DESK | SECURITY,
+        "assistance.create": {R.MANAGER} | CS_DESK | SECURITY,
+        "assistance.handle": {R.MANAGER} | CS_DESK | SECURITY,  # tick steps, refer, promise, fee, close
+        "assistance.register": {R.MANAGER} | CS_DESK,  # the 《住户求助登记表》 page and print
+        "assistance.export": LEADS | {R.CS_ADMIN, R.CLERK},
+        "assistance.archive": LEADS | {R.CS_ADMIN, R.CLERK},  # R-HELP-17: archive the year (文员 files)
+        "assistance.dispose": {R.CS_SUPERVISOR},  # R-HELP-17: disposal after two years, by the supervisor
+        "assistance.incident": {R.MANAGER} | CS_DESK | SECURITY,  # open and handle a 突发事件
+        "assistance.incident.close": LEADS | {R.SEC_SUPERVISOR},
+    }
+)

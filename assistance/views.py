@@ -1,0 +1,481 @@
+"""Pages of the 求助 area: quick intake (category first, its checklist via htmx), the panel actions on the
+shared request page, the 《住户求助登记表》 (filter, print, Excel), the archive/retention page and incidents.
+Every write calls assistance.services."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+from core.exports import xlsx_response
+from core.history import history_for
+from core.masking import mask_phone
+from core.models import Department
+from core.permissions import can
+from servicedesk import selectors as sd_selectors
+from servicedesk.engine import workflow_for
+
+from . import checklists, selectors, services
+from .choices import HelpCategory
+from .forms import (
+    ArchiveForm,
+    DisposeForm,
+    FeeForm,
+    HelpIntakeForm,
+    IncidentCloseForm,
+    IncidentHandleForm,
+    PrincipleForm,
+    PromiseForm,
+    ReferralForm,
+    ResolveForm,
+    SupervisorReplyForm,
+    UnsatisfiableForm,
+)
+from .models import HelpRegisterBatch
+from .panel import help_panel
+
+
+def needs(action):
+    def deco(view):
+        @wraps(view)
+        @login_required
+        def inner(request, *args, **kwargs):
+            if not can(request.user, action):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return inner
+
+    return deco
+
+
+def _is_htmx(request) -> bool:
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
+
+
+# --- intake ----------------------------------------------------------------------------------------
+
+
+def _intake_ctx(request, prop, form):
+    cat = form["category"].value() or ""
+    return {
+        "form": form,
+        "prop": prop,
+        "props": selectors.help_properties(user=request.user),
+        "category": cat,
+        "steps": checklists.CHECKLISTS.get(cat, []),
+        "first_aid": cat == HelpCategory.FIRST_AID,
+    }
+
+
+@needs("assistance.create")
+def help_new(request):
+    prop = selectors.pick_property(
+        user=request.user, requested=request.POST.get("property") or request.GET.get("property")
+    )
+    if prop is None:
+        raise PermissionDenied
+    if request.method != "POST":
+        form = HelpIntakeForm(prop=prop, initial={"category": request.GET.get("category", "")})
+        return render(request, "assistance/new.html", _intake_ctx(request, prop, form))
+    form = HelpIntakeForm(request.POST, prop=prop)
+    if form.is_valid():
+        try:
+            help = services.help_create(actor=request.user, prop=prop, **form.service_kwargs())
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            status = exc.status_code
+        else:
+            messages.success(request, _("已登记求助 %(n)s。") % {"n": help.request.number})
+            return redirect("servicedesk:detail", pk=help.pk)
+    else:
+        status = 400
+    return render(request, "assistance/new.html", _intake_ctx(request, prop, form), status=status)
+
+
+@needs("assistance.create")
+def intake_checklist(request):
+    """htmx: the chosen category's intake fields and handling checklist."""
+    prop = selectors.pick_property(user=request.user, requested=request.GET.get("property"))
+    if prop is None:
+        raise PermissionDenied
+    form = HelpIntakeForm(prop=prop, initial={"category": request.GET.get("category", "")})
+    return render(request, "assistance/_partials/intake_category.html", _intake_ctx(request, prop, form))
+
+
+# --- panel actions ---------------------------------------------------------------------------------
+
+
+def _help_or_404(request, pk):
+    return selectors.help_for(user=request.user, pk=pk)
+
+
+def _back(request, help, exc: DomainError | None = None):
+    """After a panel action: htmx gets the refreshed panel; a page post goes back to the request page
+    (with the refusal shown, status 4xx, nothing written)."""
+    req = sd_selectors.request_for_page(user=request.user, pk=help.pk)
+    if _is_htmx(request):
+        ctx = {"p": help_panel(req, request.user), "error": str(exc.message) if exc else ""}
+        return render(request, "assistance/_panel.html", ctx, status=exc.status_code if exc else 200)
+    if exc is None:
+        messages.success(request, _("已保存。"))
+        return redirect("servicedesk:detail", pk=help.pk)
+    messages.error(request, str(exc.message))
+    from servicedesk.views import _detail_context  # the one request page, re-rendered with the refusal
+
+    return render(request, "servicedesk/detail.html", _detail_context(request, req), status=exc.status_code)
+
+
+def _form_error(form) -> DomainError:
+    first = next(iter(form.errors.items()))
+    label = form.fields[first[0]].label if first[0] in form.fields else ""
+    return DomainError(f"{label} {first[1][0]}".strip(), field=first[0])
+
+
+def _act(request, pk, form_cls, perform, form_kwargs=None):
+    help = _help_or_404(request, pk)
+    form = form_cls(request.POST, **(form_kwargs(help) if form_kwargs else {}))
+    if not form.is_valid():
+        return _back(request, help, _form_error(form))
+    try:
+        perform(help, form.cleaned_data)
+    except DomainError as exc:
+        return _back(request, help, exc)
+    return _back(request, help)
+
+
+@needs("assistance.handle")
+@require_POST
+def step_tick(request, pk, key):
+    help = _help_or_404(request, pk)
+    s = checklists.step(help.category, key)
+    if s is None:
+        raise Http404
+    values = {f.name: request.POST.get(f.name, "") for f in s.fields}
+    try:
+        services.help_step_tick(
+            actor=request.user, help=help, key=key, values=values, note=request.POST.get("note", "")
+        )
+    except DomainError as exc:
+        return _back(request, help, exc)
+    return _back(request, help)
+
+
+@needs("assistance.handle")
+@require_POST
+def refer(request, pk):
+    return _act(
+        request,
+        pk,
+        ReferralForm,
+        lambda h, d: services.help_refer(
+            actor=request.user,
+            help=h,
+            kind=d["kind"],
+            target=d["target"],
+            department=d["department"],
+            note=d["note"],
+        ),
+        form_kwargs=lambda h: {"departments": Department.objects.filter(property_id=h.request.property_id)},
+    )
+
+
+@needs("assistance.handle")
+@require_POST
+def promise(request, pk):
+    return _act(
+        request,
+        pk,
+        PromiseForm,
+        lambda h, d: services.help_promise_answer(
+            actor=request.user, help=h, answer_by=d["answer_by"], note=d["note"]
+        ),
+    )
+
+
+@needs("assistance.handle")
+@require_POST
+def principle(request, pk):
+    return _act(
+        request,
+        pk,
+        PrincipleForm,
+        lambda h, d: services.help_mark_principle(actor=request.user, help=h, note=d["note"]),
+    )
+
+
+@needs("request.supervise")
+@require_POST
+def supervisor_reply(request, pk):
+    return _act(
+        request,
+        pk,
+        SupervisorReplyForm,
+        lambda h, d: services.help_supervisor_reply(actor=request.user, help=h, reply=d["reply"]),
+    )
+
+
+@needs("assistance.handle")
+@require_POST
+def fee(request, pk):
+    return _act(
+        request,
+        pk,
+        FeeForm,
+        lambda h, d: services.help_set_fee(
+            actor=request.user, help=h, is_paid=d["is_paid"], fee=d["fee"], note=d["note"]
+        ),
+    )
+
+
+@needs("assistance.handle")
+@require_POST
+def resolve(request, pk):
+    return _act(
+        request,
+        pk,
+        ResolveForm,
+        lambda h, d: services.help_resolve(
+            actor=request.user, help=h, result=d["result"], expected_status=d["expected_status"] or None
+        ),
+    )
+
+
+@needs("assistance.handle")
+@require_POST
+def unsatisfiable(request, pk):
+    return _act(
+        request,
+        pk,
+        UnsatisfiableForm,
+        lambda h, d: services.help_close_unsatisfiable(
+            actor=request.user, help=h, reason=d["reason"], expected_status=d["expected_status"] or None
+        ),
+    )
+
+
+# --- the 《住户求助登记表》 ----------------------------------------------------------------------------
+
+REGISTER_HEAD = [
+    "编号",
+    "受理时间",
+    "求助类别",
+    "求助人",
+    "房号/位置",
+    "联系电话",
+    "求助内容",
+    "处理经过",
+    "处理结果",
+    "受理人",
+    "状态",
+    "有偿/收费",
+    "办结时间",
+]
+
+
+def _register_row(h, user) -> list:
+    r = h.request
+    show = not h.confidential or selectors.may_read_confidential(user, r.property_id)
+    steps = ";".join(f"{timezone.localtime(s.done_at):%H:%M} {s.label}({s.done_by})" for s in h.steps.all())
+    refs = ";".join(f"转介 {x.target}" for x in h.referrals.all())
+    return [
+        r.number,
+        timezone.localtime(r.received_at).strftime("%Y-%m-%d %H:%M"),
+        h.get_category_display(),
+        r.reporter_name,
+        r.place(),
+        mask_phone(r.contact_phone),
+        r.description if show else "(保密)",
+        ";".join(x for x in (steps, refs) if x) if show else "(保密)",
+        h.result if show else "(保密)",
+        str(r.created_by),
+        workflow_for(r.kind).label(r.status),
+        (f"有偿 {h.fee if h.fee is not None else '待定'} 元" if h.is_paid else "—"),
+        timezone.localtime(r.closed_at).strftime("%Y-%m-%d %H:%M") if r.closed_at else "",
+    ]
+
+
+def _year(value) -> int:
+    try:
+        y = int(value)
+    except (TypeError, ValueError):
+        return timezone.localdate().year
+    return y if 2000 <= y <= 2100 else timezone.localdate().year
+
+
+@needs("assistance.register")
+def register(request):
+    g = request.GET
+    year = _year(g.get("year"))
+    category = g.get("category", "") if g.get("category", "") in HelpCategory.values else ""
+    props = selectors.help_properties(user=request.user, action="assistance.register")
+    prop_id = g.get("property", "") if any(str(p.pk) == g.get("property") for p in props) else ""
+    qs = selectors.register_rows(user=request.user, year=year, category=category, prop_id=prop_id)
+    if g.get("export") == "xlsx":
+        if not can(request.user, "assistance.export"):
+            raise PermissionDenied
+        return xlsx_response(
+            f"住户求助登记表-{year}.xlsx",
+            REGISTER_HEAD,
+            (_register_row(h, request.user) for h in qs),
+            sheet_title=f"{year}",
+        )
+    query = g.copy()
+    query.pop("page", None)
+    query.pop("print", None)
+    ctx = {
+        "year": year,
+        "years": list(range(timezone.localdate().year, timezone.localdate().year - 5, -1)),
+        "category": category,
+        "categories": HelpCategory.choices,
+        "props": props,
+        "prop_id": prop_id,
+        "head": REGISTER_HEAD,
+        "query_string": query.urlencode(),
+        "can_export": can(request.user, "assistance.export"),
+    }
+    if g.get("print"):
+        ctx["rows"] = [_register_row(h, request.user) for h in qs[:2000]]
+        return render(request, "assistance/register_print.html", ctx)
+    page = Paginator(qs, 100).get_page(g.get("page"))
+    ctx.update(page_obj=page, rows=[(h, _register_row(h, request.user)) for h in page.object_list])
+    return render(request, "assistance/register.html", ctx)
+
+
+# --- archive and retention (R-HELP-17) -------------------------------------------------------------
+
+
+def _archive_ctx(request, archive_form=None):
+    return {
+        "batches": list(selectors.batches(user=request.user)),
+        "archive_form": archive_form or ArchiveForm(initial={"year": timezone.localdate().year - 1}),
+        "dispose_form": DisposeForm(),
+        "props": selectors.help_properties(user=request.user, action="assistance.archive"),
+        "can_archive": can(request.user, "assistance.archive"),
+        "can_dispose": can(request.user, "assistance.dispose"),
+        "today": timezone.localdate(),
+        "retention_years": services.RETENTION_YEARS,
+    }
+
+
+@needs("assistance.register")
+def archive_page(request):
+    return render(request, "assistance/archive.html", _archive_ctx(request))
+
+
+@needs("assistance.archive")
+@require_POST
+def archive_run(request):
+    prop = selectors.pick_property(
+        user=request.user, requested=request.POST.get("property"), action="assistance.archive"
+    )
+    if prop is None:
+        raise PermissionDenied
+    form = ArchiveForm(request.POST)
+    if form.is_valid():
+        try:
+            b = services.help_register_archive(actor=request.user, prop=prop, year=form.cleaned_data["year"])
+        except DomainError as exc:
+            form.add_error("year", str(exc.message))
+            return render(
+                request, "assistance/archive.html", _archive_ctx(request, form), status=exc.status_code
+            )
+        messages.success(
+            request, _("%(y)s 年度登记表已归档,共 %(n)s 条。") % {"y": b.year, "n": b.request_count}
+        )
+        return redirect("assistance:archive")
+    return render(request, "assistance/archive.html", _archive_ctx(request, form), status=400)
+
+
+@needs("assistance.dispose")
+@require_POST
+def batch_dispose(request, pk):
+    batch = get_object_or_404(HelpRegisterBatch.objects.restrict(request.user, "assistance.dispose"), pk=pk)
+    form = DisposeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise _form_error(form)
+        services.help_batch_dispose(actor=request.user, batch=batch, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return render(request, "assistance/archive.html", _archive_ctx(request), status=exc.status_code)
+    messages.success(request, _("已销毁(作废)。"))
+    return redirect("assistance:archive")
+
+
+# --- incidents ---------------------------------------------------------------------------------------
+
+
+@needs("assistance.view")
+def incident_list(request):
+    page = Paginator(selectors.incidents(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "assistance/incidents.html", {"page_obj": page, "query_string": ""})
+
+
+def _incident_ctx(request, inc, **forms):
+    pid = inc.property_id
+    return {
+        "inc": inc,
+        "history": history_for(inc),
+        "handle_form": forms.get("handle_form") or IncidentHandleForm(),
+        "close_form": forms.get("close_form") or IncidentCloseForm(),
+        "can_handle": can(request.user, "assistance.incident", pid) and inc.status == "open",
+        "can_close": can(request.user, "assistance.incident.close", pid) and inc.status == "handled",
+    }
+
+
+@needs("assistance.view")
+def incident_detail(request, pk):
+    inc = selectors.incident_for(user=request.user, pk=pk)
+    return render(request, "assistance/incident.html", _incident_ctx(request, inc))
+
+
+def _incident_action(request, pk, form_cls, key, perform):
+    inc = selectors.incident_for(user=request.user, pk=pk)
+    form = form_cls(request.POST)
+    if form.is_valid():
+        try:
+            perform(inc, form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            return render(
+                request,
+                "assistance/incident.html",
+                _incident_ctx(request, inc, **{key: form}),
+                status=exc.status_code,
+            )
+        messages.success(request, _("已保存。"))
+        return redirect("assistance:incident", pk=inc.pk)
+    return render(request, "assistance/incident.html", _incident_ctx(request, inc, **{key: form}), status=400)
+
+
+@needs("assistance.incident")
+@require_POST
+def incident_handle(request, pk):
+    return _incident_action(
+        request,
+        pk,
+        IncidentHandleForm,
+        "handle_form",
+        lambda i, d: services.incident_handle(actor=request.user, incident=i, handling=d["handling"]),
+    )
+
+
+@needs("assistance.incident.close")
+@require_POST
+def incident_close(request, pk):
+    return _incident_action(
+        request,
+        pk,
+        IncidentCloseForm,
+        "close_form",
+        lambda i, d: services.incident_close(actor=request.user, incident=i, note=d["note"]),
+    )

@@ -562,7 +562,9 @@ def _counts_ctx(request, prop, **extra):
         "prop": prop,
         "open_slips": list(selectors.open_slips(user=request.user, prop=prop)),
         # Items with an open slip are counted by their slip.
-        "held": list(selectors.held_parcels(user=request.user, prop=prop).exclude(slips__status=SlipStatus.ISSUED)),
+        "held": list(
+            selectors.held_parcels(user=request.user, prop=prop).exclude(slips__status=SlipStatus.ISSUED)
+        ),
         "counts": list(
             SlipCount.objects.restrict(request.user, "parcels.view")
             .filter(property=prop)
@@ -840,4 +842,3 @@ def faults(request):
             status = exc.status_code
     ctx["rows"] = list(selectors.faults_for(user=request.user, prop=prop)[:200])
     return render(request, "parcels/faults.html", ctx, status=status)
-

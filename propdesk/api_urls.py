@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("repairs.api.urls")),
     path("", include("assistance.api.urls")),
     path("", include("callbacks.api.urls")),
+    path("", include("desk.api.urls")),
 ]

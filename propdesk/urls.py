@@ -22,6 +22,7 @@ urlpatterns = [
     path("releases/", include("releases.urls")),
     path("errands/", include("errands.urls")),
     path("servicedesk/", include("servicedesk.urls")),
+    path("desk/", include("desk.urls")),
     path("complaints/", include("complaints.urls")),
     path("repairs/", include("repairs.urls")),
     path("assistance/", include("assistance.urls")),

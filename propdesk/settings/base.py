@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "storage",
     "releases",
     "errands",
+    "desk",
     # Service requests, closed loop (issue: complaints, repairs, help requests, callbacks)
     "servicedesk",
     "complaints",

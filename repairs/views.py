@@ -1,0 +1,616 @@
+"""Pages of the repairs area: intake (户内 / 公共区域 / 会所 / 紧急), the steps posted from the panel on the request
+page, the work-order print, the 《工程报修记录台帐》, the daily return and the 《未完成工程维修记录》, the fee
+schedule. Every write calls a service."""
+
+from datetime import date, timedelta
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+from core.exports import xlsx_response
+from core.masking import mask_phone
+from core.permissions import can
+
+from . import forms as f
+from . import selectors, services
+from .choices import FINISHED_STATUSES, RepairScope, RepairStatus
+from .models import AccidentReport, PriceItem, SpareKeyEntry
+
+
+def needs(action):
+    def deco(view):
+        @wraps(view)
+        @login_required
+        def inner(request, *args, **kwargs):
+            if not can(request.user, action):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return inner
+
+    return deco
+
+
+def _property(request, action="repairs.view"):
+    prop = selectors.current_property(
+        user=request.user,
+        requested=request.POST.get("property") or request.GET.get("property"),
+        action=action,
+    )
+    if prop is None:
+        raise PermissionDenied
+    return prop
+
+
+def _day(value, default):
+    if not value:
+        return default
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return default
+
+
+# --- intake ----------------------------------------------------------------------------------------------
+
+SCOPE_TITLES = {
+    "unit": "户内报修(R-REP-03)",
+    "public": "公共区域报修(R-REP-17)",
+    "clubhouse": "会所报修(R-REP-20)",
+}
+
+
+@needs("repairs.create")
+def intake(request, scope):
+    if scope not in SCOPE_TITLES:
+        raise Http404
+    prop = _property(request, "repairs.create")
+    form = f.IntakeForm(request.POST or None, prop=prop, scope=scope)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                req = services.repair_create(
+                    actor=request.user,
+                    prop=prop,
+                    scope=scope,
+                    channel=d.get("channel") or "phone",
+                    unit=d.get("unit"),
+                    location=d.get("location"),
+                    location_detail=d.get("location_detail", ""),
+                    reporter_name=d["reporter_name"],
+                    reporter_department=d.get("reporter_department", ""),
+                    contact_phone=d.get("contact_phone", ""),
+                    reporter=_resident_of(d.get("unit"), d["reporter_name"]),
+                    description=d["description"],
+                    special_requests=d.get("special_requests", ""),
+                    available_times=d.get("available_times", ""),
+                    appointment_at=d.get("appointment_at"),
+                    spare_key_allowed=d.get("spare_key_allowed", False),
+                    accompany_requested=d.get("accompany_requested", False),
+                    notify_method=d["notify_method"],
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            else:
+                messages.success(request, _("已登记报修 %(n)s,并已通知工程部取单。") % {"n": req.number})
+                return redirect("servicedesk:detail", pk=req.pk)
+        status = 400
+    return render(
+        request,
+        "repairs/intake.html",
+        {"form": form, "scope": scope, "title": SCOPE_TITLES[scope], "prop": prop, "scopes": SCOPE_TITLES},
+        status=status,
+    )
+
+
+def _resident_of(unit, name):
+    """The archive's resident of the unit with that name, if there is one (links the archive section (i))."""
+    if unit is None:
+        return None
+    from residents.models import Occupancy
+
+    occ = (
+        Occupancy.objects.filter(unit=unit, end__isnull=True, resident__name=name.strip())
+        .select_related("resident")
+        .first()
+    )
+    return occ.resident if occ else None
+
+
+@needs("repairs.create")
+def emergency(request):
+    prop = _property(request, "repairs.create")
+    form = f.EmergencyForm(request.POST or None, prop=prop)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                req = services.repair_emergency_create(
+                    actor=request.user,
+                    prop=prop,
+                    unit=d.get("unit"),
+                    location=d.get("location"),
+                    location_detail=d.get("location_detail", ""),
+                    severity=d["severity"],
+                    description=d["description"],
+                    reporter_name=d["reporter_name"],
+                    reporter=_resident_of(d.get("unit"), d["reporter_name"]),
+                    contact_phone=d.get("contact_phone", ""),
+                    method=d["method"],
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            else:
+                messages.warning(
+                    request, _("紧急报修 %(n)s:已通知工程部与客服主管,5 分钟内到场。") % {"n": req.number}
+                )
+                return redirect("servicedesk:detail", pk=req.pk)
+        status = 400
+    return render(
+        request,
+        "repairs/intake.html",
+        {
+            "form": form,
+            "scope": "emergency",
+            "title": "紧急报修(跑水等,R-REP-25)",
+            "prop": prop,
+            "scopes": SCOPE_TITLES,
+        },
+        status=status,
+    )
+
+
+# --- the steps posted from the panel -----------------------------------------------------------------
+
+
+def _entry(req):
+    return SpareKeyEntry.objects.filter(order_id=req.pk, left_at__isnull=True).first()
+
+
+def _report(req):
+    report = AccidentReport.objects.filter(order_id=req.pk).first()
+    if report is None:
+        raise DomainError(_("尚未填写《事故报告》。(No accident report yet.)"))
+    return report
+
+
+STEPS = {
+    "notify": (
+        f.NotifyForm,
+        lambda u, r, d: services.repair_notify(
+            actor=u, request=r, method=d["method"], assignee=d["assignee"], at=d["at"]
+        ),
+    ),
+    "collect": (
+        f.CollectForm,
+        lambda u, r, d: services.repair_collect(
+            actor=u, request=r, collector=d["collector"], signature=d["signature"], at=d["at"]
+        ),
+    ),
+    "arrive": (
+        f.ArriveForm,
+        lambda u, r, d: services.repair_arrive(actor=u, request=r, cs_on_site=d["cs_on_site"], at=d["at"]),
+    ),
+    "hold": (
+        f.HoldForm,
+        lambda u, r, d: services.repair_hold(
+            actor=u,
+            request=r,
+            reason_kind=d["reason_kind"],
+            reason=d["reason"],
+            resident_agreed=d["resident_agreed"],
+            rescheduled_for=d["rescheduled_for"],
+            at=d["at"],
+        ),
+    ),
+    "reschedule": (
+        f.RescheduleForm,
+        lambda u, r, d: services.repair_reschedule(
+            actor=u, request=r, rescheduled_for=d["rescheduled_for"], note=d["note"]
+        ),
+    ),
+    "follow_up": (
+        f.FollowUpForm,
+        lambda u, r, d: services.repair_follow_up(actor=u, request=r, text=d["text"]),
+    ),
+    "resume": (
+        f.ResumeForm,
+        lambda u, r, d: services.repair_resume(actor=u, request=r, note=d["note"], at=d["at"]),
+    ),
+    "complete": (
+        f.CompleteForm,
+        lambda u, r, d: services.repair_complete(
+            actor=u,
+            request=r,
+            result=d["result"],
+            repairer_signature=d["repairer_signature"],
+            signer_name=d["signer_name"],
+            signer_role=d["signer_role"],
+            resident_comment=d["resident_comment"],
+            reported_to_cs=d["reported_to_cs"],
+            at=d["at"],
+        ),
+    ),
+    "sign": (
+        f.SignForm,
+        lambda u, r, d: services.repair_sign(
+            actor=u,
+            request=r,
+            signer_name=d["signer_name"],
+            signer_role=d["signer_role"],
+            comment=d["comment"],
+        ),
+    ),
+    "report": (f.EmptyForm, lambda u, r, d: services.repair_report_done(actor=u, request=r, at=d["at"])),
+    "confirm": (f.ConfirmForm, lambda u, r, d: services.repair_confirm(actor=u, request=r, note=d["note"])),
+    "reconfirm": (
+        f.ReconfirmForm,
+        lambda u, r, d: services.repair_spare_key_reconfirm(actor=u, request=r, note=d["note"]),
+    ),
+    "key_enter": (
+        f.KeyEnterForm,
+        lambda u, r, d: services.spare_key_enter(
+            actor=u,
+            request=r,
+            cs_person=d["cs_person"],
+            security_person=d["security_person"],
+            engineering_person=d["engineering_person"],
+            key_reference=d["key_reference"],
+            entered_at=d["entered_at"],
+        ),
+    ),
+    "key_leave": (
+        f.KeyLeaveForm,
+        lambda u, r, d: services.spare_key_leave(
+            actor=u, entry=_entry(r) or _no_entry(), left_at=d["left_at"]
+        ),
+    ),
+    "charge": (
+        f.ChargeForm,
+        lambda u, r, d: services.repair_charge_add(
+            actor=u,
+            request=r,
+            kind=d["kind"],
+            price_item=d["price_item"],
+            description=d["description"],
+            quantity=d["quantity"],
+            unit_price=d["unit_price"],
+        ),
+    ),
+    "charges_confirm": (
+        f.ChargesConfirmForm,
+        lambda u, r, d: services.repair_charges_confirm(actor=u, request=r, resident_name=d["resident_name"]),
+    ),
+    "payment": (
+        f.PaymentForm,
+        lambda u, r, d: services.repair_set_payment(actor=u, request=r, method=d["method"]),
+    ),
+    "loss": (
+        f.LossForm,
+        lambda u, r, d: services.repair_loss_add(
+            actor=u,
+            request=r,
+            item=d["item"],
+            description=d["description"],
+            estimated_amount=d["estimated_amount"],
+        ),
+    ),
+    "accident_report": (
+        f.AccidentReportForm,
+        lambda u, r, d: services.accident_report_save(
+            actor=u,
+            request=r,
+            facts=d["facts"],
+            severity=d["severity"],
+            impact=d["impact"],
+            handling=d["handling"],
+        ),
+    ),
+    "accident_submit": (
+        f.EmptyForm,
+        lambda u, r, d: services.accident_report_submit(actor=u, report=_report(r)),
+    ),
+    "accident_ack": (
+        f.AcknowledgeForm,
+        lambda u, r, d: services.accident_report_acknowledge(actor=u, report=_report(r), note=d["note"]),
+    ),
+}
+
+
+def _no_entry():
+    raise DomainError(_("没有未离开的入户记录。(No open entry.)"))
+
+
+@login_required
+@require_POST
+def step(request, pk, name):
+    if name not in STEPS:
+        raise Http404
+    order = selectors.order_for(user=request.user, pk=pk)
+    req = order.request
+    form_cls, perform = STEPS[name]
+    form = form_cls(request.POST, prop=req.property)
+    if form.is_valid():
+        try:
+            perform(request.user, req, form.cleaned_data)
+        except DomainError as exc:
+            if exc.status_code == 403:
+                raise PermissionDenied from exc
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("servicedesk:detail", pk=req.pk)
+    return render(request, "repairs/step.html", {"form": form, "req": req, "name": name}, status=400)
+
+
+@needs("repairs.view")
+def work_order_print(request, pk):
+    """The 《工程维修单》 on A5: 第一联 (returned to CS, R-REP-23) and 第二联 (engineering), same number."""
+    order = selectors.order_for(user=request.user, pk=pk)
+    data = selectors.order_panel(order)
+    copies = ["第一联 · 工程部交回客服部", "第二联 · 工程部留存"]
+    return render(
+        request,
+        "repairs/print.html",
+        {
+            "order": order,
+            "req": order.request,
+            "copies": copies,
+            "masked_phone": mask_phone(order.request.contact_phone),
+            **data,
+        },
+    )
+
+
+# --- 《工程报修记录台帐》 (R-REP-06) ----------------------------------------------------------------------
+
+LEDGER_HEAD = [
+    "编号",
+    "报修时间",
+    "范围",
+    "房号/位置",
+    "报修人",
+    "电话",
+    "维修内容",
+    "特殊要求",
+    "通知工程部",
+    "接单时间",
+    "取单人",
+    "接单超时",
+    "到场",
+    "完成时间",
+    "维修结果",
+    "签字",
+    "客服确认",
+    "有偿金额",
+    "交费方式",
+    "状态",
+    "未完成原因",
+]
+
+
+def _t(v):
+    return timezone.localtime(v).strftime("%m-%d %H:%M") if v else ""
+
+
+def ledger_row(o):
+    r = o.request
+    line = getattr(o, "return_line", None)
+    total = sum((c.total for c in o.charges.all()), 0)
+    return [
+        r.number,
+        _t(r.received_at),
+        o.get_scope_display(),
+        r.place(),
+        r.reporter_name,
+        mask_phone(r.contact_phone),
+        r.description,
+        o.special_requests,
+        _t(o.notified_at),
+        _t(o.collected_at),
+        o.collector_signature,
+        "是" if o.collect_late else "",
+        _t(o.arrived_at),
+        _t(o.completed_at),
+        o.result,
+        o.signer_name,
+        _t(o.cs_confirmed_at),
+        str(total) if total else "",
+        o.get_payment_method_display() if o.payment_method else "",
+        RepairStatus(r.status).label,
+        line.unfinished_reason if line else "",
+    ]
+
+
+@needs("repairs.view")
+def ledger(request):
+    prop = _property(request)
+    today = timezone.localdate()
+    date_from = _day(request.GET.get("from"), today - timedelta(days=6))
+    date_to = _day(request.GET.get("to"), today)
+    scope = request.GET.get("scope") if request.GET.get("scope") in RepairScope.values else ""
+    qs = selectors.ledger(user=request.user, prop=prop, date_from=date_from, date_to=date_to, scope=scope)
+    if request.GET.get("export") == "xlsx":
+        if not can(request.user, "request.export", prop.pk):
+            raise PermissionDenied
+        return xlsx_response(
+            f"工程报修记录台帐_{date_from}_{date_to}.xlsx",
+            LEDGER_HEAD,
+            (ledger_row(o) for o in qs),
+            "报修记录台帐",
+        )
+    printing = request.GET.get("print") == "1"
+    page = Paginator(qs, 500 if printing else 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "repairs/ledger.html",
+        {
+            "prop": prop,
+            "props": selectors.repair_properties(user=request.user),
+            "page_obj": page,
+            "rows": [(o, ledger_row(o)) for o in page.object_list],
+            "head": LEDGER_HEAD,
+            "date_from": date_from,
+            "date_to": date_to,
+            "scope": scope,
+            "scopes": RepairScope.choices,
+            "query_string": query.urlencode(),
+            "printing": printing,
+            "can_export": can(request.user, "request.export", prop.pk),
+            "can_create": can(request.user, "repairs.create", prop.pk),
+        },
+    )
+
+
+# --- daily return and the unfinished record (R-REP-23/24) ----------------------------------------------
+
+
+@needs("repairs.view")
+def returns(request):
+    prop = _property(request)
+    now = timezone.now()
+    pending = list(services.pending_return_orders(prop, now))
+    for o in pending:
+        o.finished_now = o.request.status in FINISHED_STATUSES
+    can_return = can(request.user, "repairs.return", prop.pk)
+    form = f.ReturnForm(request.POST or None, prop=prop, orders=pending)
+    status = 200
+    if request.method == "POST":
+        if not can_return:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                ret = services.daily_return_record(
+                    actor=request.user,
+                    prop=prop,
+                    returned_by=form.cleaned_data["returned_by"],
+                    reasons=form.reasons(),
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            else:
+                messages.success(
+                    request, _("已登记交回 %(n)s 张工程维修单第一联。") % {"n": ret.lines.count()}
+                )
+                return redirect("repairs:returns")
+        status = 400
+    history = Paginator(selectors.returns(user=request.user, prop=prop), 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "repairs/returns.html",
+        {
+            "prop": prop,
+            "pending": pending,
+            "form": form,
+            "can_return": can_return,
+            "page_obj": history,
+            "deadline": services.DAILY_RETURN_BY,
+        },
+        status=status,
+    )
+
+
+@needs("repairs.view")
+def unfinished(request):
+    prop = _property(request)
+    today = timezone.localdate()
+    day = _day(request.GET.get("date"), None)
+    if day is None:
+        latest = (
+            selectors.returns(user=request.user, prop=prop).filter(date__lt=today).first()
+            or selectors.returns(user=request.user, prop=prop).first()
+        )
+        day = latest.date if latest else today - timedelta(days=1)
+    ret, lines = selectors.unfinished_record(user=request.user, prop=prop, day=day)
+    form = f.HandOverForm(request.POST or None, prop=prop)
+    status = 200
+    if request.method == "POST":
+        if ret is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.unfinished_hand_over(
+                    actor=request.user, daily_return=ret, supervisor=form.cleaned_data["supervisor"]
+                )
+            except DomainError as exc:
+                if exc.status_code == 403:
+                    raise PermissionDenied from exc
+                form.add_error(None, str(exc.message))
+            else:
+                messages.success(request, _("已转交工程部主管。"))
+                return redirect(f"{request.path}?date={day:%Y-%m-%d}")
+        status = 400
+    return render(
+        request,
+        "repairs/unfinished.html",
+        {
+            "prop": prop,
+            "day": day,
+            "ret": ret,
+            "lines": lines,
+            "form": form,
+            "prev_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1),
+            "can_hand_over": ret is not None
+            and not ret.handed_to_supervisor_at
+            and can(request.user, "repairs.dispatch", prop.pk),
+        },
+        status=status,
+    )
+
+
+# --- the fee schedule (R-PAID-06) ---------------------------------------------------------------------
+
+
+@needs("repairs.view")
+def prices(request):
+    prop = _property(request)
+    items = selectors.price_list(prop=prop)
+    return render(
+        request,
+        "repairs/prices.html",
+        {
+            "prop": prop,
+            "items": items,
+            "can_edit": can(request.user, "repairs.price_list", prop.pk),
+            "rate": int(services.SERVICE_FEE_RATE * 100),
+        },
+    )
+
+
+@login_required
+@require_POST
+def price_edit(request, pk):
+    item = get_object_or_404(PriceItem.objects.restrict(request.user, "repairs.view"), pk=pk)
+    form = f.PriceForm(request.POST, prop=item.property)
+    if form.is_valid():
+        try:
+            services.price_item_update(
+                actor=request.user,
+                item=item,
+                price=form.cleaned_data["price"],
+                active=form.cleaned_data["active"],
+            )
+        except DomainError as exc:
+            if exc.status_code == 403:
+                raise PermissionDenied from exc
+            messages.error(request, str(exc.message))
+            return redirect(f"/repairs/prices/?property={item.property_id}")
+        messages.success(request, _("已更新 %(n)s。") % {"n": item.name})
+        return redirect(f"/repairs/prices/?property={item.property_id}")
+    messages.error(request, _("价格格式错误。(Invalid price.)"))
+    return render(request, "repairs/step.html", {"form": form, "req": None, "name": "price"}, status=400)

@@ -14,4 +14,6 @@ def callbacks_open(prop) -> int:
     from .choices import CallOutcome
     from .models import PhoneCall
 
-    return PhoneCall.objects.filter(property=prop, outcome=CallOutcome.CALLBACK, callback_done_at__isnull=True).count()
+    return PhoneCall.objects.filter(
+        property=prop, outcome=CallOutcome.CALLBACK, callback_done_at__isnull=True
+    ).count()

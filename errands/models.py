@@ -59,7 +59,9 @@ class TicketBooking(BaseModel):
     # R-TIX-06/07: reconfirmation 24 h before departure, with the airline's confirmation number.
     confirmation_no = models.CharField(_("确认编号"), max_length=30, blank=True)
     reconfirmed_at = models.DateTimeField(_("再确认时间"), null=True, blank=True)
-    reconfirmed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reconfirmed_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # R-TIX-08: change/refund and their fees.
     change_note = models.TextField(_("改签/退票记录"), blank=True)
     change_fees = models.DecimalField(_("改签/退票手续费"), max_digits=9, decimal_places=2, default=0)
@@ -88,7 +90,9 @@ class ConciergeErrand(BaseModel):
     property = models.ForeignKey(Property, on_delete=models.PROTECT, verbose_name=_("项目"))
     number = models.CharField(_("编号"), max_length=30)
     kind = models.CharField(_("代办类别"), max_length=20, choices=ErrandKind.choices)
-    status = models.CharField(_("状态"), max_length=20, choices=ErrandStatus.choices, default=ErrandStatus.OPEN)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ErrandStatus.choices, default=ErrandStatus.OPEN
+    )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, verbose_name=_("房间(公寓号码)"))
     resident = models.ForeignKey("residents.Resident", on_delete=models.PROTECT, verbose_name=_("业主"))
     service = models.CharField(_("增值服务项目"), max_length=50, blank=True)  # R-ERR-01
@@ -143,17 +147,23 @@ class LaundryRound(BaseModel):
     slot = models.CharField(_("收衣班次"), max_length=5)  # "09:30" / "17:30"
     collected_at = models.DateTimeField(_("收衣时间"))
     laundry_staff = models.CharField(_("洗衣房收衣人签字"), max_length=50)
-    supervisor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("客服主管"))
+    supervisor = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("客服主管")
+    )
     due_back_at = models.DateTimeField(_("应送回时间"))
     returned_at = models.DateTimeField(_("送回时间"), null=True, blank=True)
     return_staff = models.CharField(_("洗衣房送回人签字"), max_length=50, blank=True)
-    return_checked_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    return_checked_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("洗衣收送班次")
         verbose_name_plural = _("洗衣收送班次")
         ordering = ["-date", "-slot"]
-        constraints = [models.UniqueConstraint(fields=["property", "date", "slot"], name="laundry_round_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["property", "date", "slot"], name="laundry_round_unique")
+        ]
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.slot}"
@@ -179,11 +189,18 @@ class LaundryOrder(BaseModel):
     count_label = models.CharField(_("件数标记"), max_length=8)  # "3D" / "2L" (R-LAUN-03)
     special = models.CharField(_("特别要求"), max_length=200, blank=True)
     round = models.ForeignKey(
-        LaundryRound, null=True, blank=True, on_delete=models.PROTECT, related_name="orders", verbose_name=_("收衣班次")
+        LaundryRound,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("收衣班次"),
     )
     returned_pieces = models.PositiveSmallIntegerField(_("送回件数"), null=True, blank=True)
     picked_up_at = models.DateTimeField(_("领取日期"), null=True, blank=True)
-    pickup_handler = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    pickup_handler = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     owner_signed_green = models.BooleanField(_("业主已在绿联签字"), default=False)
     price = models.DecimalField(_("洗衣费"), max_digits=8, decimal_places=2, null=True, blank=True)
     paid = models.BooleanField(_("已付款"), default=False)
@@ -209,7 +226,9 @@ class LaundryItem(models.Model):
     order = models.ForeignKey(LaundryOrder, on_delete=models.CASCADE, related_name="items")
     garment = models.CharField(_("衣服类型"), max_length=50)
     quantity = models.PositiveSmallIntegerField(_("件数"))
-    finish = models.CharField(_("折叠/挂装"), max_length=10, choices=GarmentFinish.choices, default=GarmentFinish.HUNG)
+    finish = models.CharField(
+        _("折叠/挂装"), max_length=10, choices=GarmentFinish.choices, default=GarmentFinish.HUNG
+    )
 
     class Meta:
         ordering = ["id"]
@@ -230,9 +249,16 @@ class PettyCashUse(BaseModel):
     prepaid_amount = models.DecimalField(_("业主预付款"), max_digits=9, decimal_places=2, default=0)
     over_limit_reason = models.CharField(_("超额原因"), max_length=200, blank=True)
     errand = models.ForeignKey(
-        ConciergeErrand, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("代办事项")
+        ConciergeErrand,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("代办事项"),
     )
-    registered_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("管理员"))
+    registered_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("管理员")
+    )
     owner_signed_at = models.DateTimeField(_("业主签字时间"), null=True, blank=True)
     owner_signature_name = models.CharField(_("业主签字"), max_length=50, blank=True)
     approved_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -271,7 +297,9 @@ class PettyCashReplenishment(BaseModel):
     balance_at_request = models.DecimalField(_("申请时余额"), max_digits=9, decimal_places=2)
     requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    received_amount = models.DecimalField(_("实收金额"), max_digits=9, decimal_places=2, null=True, blank=True)
+    received_amount = models.DecimalField(
+        _("实收金额"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
     received_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     received_at = models.DateTimeField(_("补充时间"), null=True, blank=True)
 
@@ -293,7 +321,9 @@ class PhoneCall(BaseModel):
     )
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("房间"))
     subject = models.CharField(_("事由"), max_length=300)
-    outcome = models.CharField(_("处理"), max_length=20, choices=CallOutcome.choices, default=CallOutcome.DONE)
+    outcome = models.CharField(
+        _("处理"), max_length=20, choices=CallOutcome.choices, default=CallOutcome.DONE
+    )
     transferred_to = models.CharField(
         _("转接部门"), max_length=20, choices=DepartmentKind.choices, blank=True
     )  # R-TEL-06

@@ -37,15 +37,21 @@ def tickets_to_reconfirm(*, user, now: datetime | None = None):
     now = now or timezone.now()
     return (
         TicketBooking.objects.restrict(user, "errands.view")
-        .filter(kind="air", reconfirmed_at__isnull=True, departure_at__gt=now,
-                departure_at__lte=now + rules.TICKET_RECONFIRM_BEFORE)
+        .filter(
+            kind="air",
+            reconfirmed_at__isnull=True,
+            departure_at__gt=now,
+            departure_at__lte=now + rules.TICKET_RECONFIRM_BEFORE,
+        )
         .exclude(status__in=["refunded", "cancelled", "requested"])
         .order_by("departure_at")
     )
 
 
 def errand_list(*, user, status: str = "", kind: str = ""):
-    qs = ConciergeErrand.objects.restrict(user, "errands.view").select_related("unit", "resident", "assigned_to")
+    qs = ConciergeErrand.objects.restrict(user, "errands.view").select_related(
+        "unit", "resident", "assigned_to"
+    )
     if status:
         qs = qs.filter(status=status)
     if kind:
@@ -55,7 +61,9 @@ def errand_list(*, user, status: str = "", kind: str = ""):
 
 def laundry_register(*, user, status: str = ""):
     """《衣物送洗登记表》 (R-LAUN-04)."""
-    qs = LaundryOrder.objects.restrict(user, "errands.view").select_related("unit", "resident", "handler", "round")
+    qs = LaundryOrder.objects.restrict(user, "errands.view").select_related(
+        "unit", "resident", "handler", "round"
+    )
     return (qs.filter(status=status) if status else qs).order_by("-received_at", "-id")
 
 
@@ -69,7 +77,11 @@ def laundry_waiting(*, user, prop: Property):
 
 
 def laundry_rounds(*, user):
-    return LaundryRound.objects.restrict(user, "errands.view").select_related("supervisor").order_by("-date", "-slot")
+    return (
+        LaundryRound.objects.restrict(user, "errands.view")
+        .select_related("supervisor")
+        .order_by("-date", "-slot")
+    )
 
 
 def _room_key(o):

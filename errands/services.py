@@ -87,7 +87,8 @@ def _occupant(prop: Property, unit: Unit, resident: Resident) -> None:
         raise DomainError("业主不属于本项目。(The resident is not in this property.)", field="resident")
     if not Occupancy.objects.filter(unit=unit, resident=resident, end__isnull=True).exists():
         raise DomainError(
-            f"{resident.name} 不是 {unit.label} 的现住业户。(Not a current occupant of the unit.)", field="resident"
+            f"{resident.name} 不是 {unit.label} 的现住业户。(Not a current occupant of the unit.)",
+            field="resident",
         )
 
 
@@ -158,22 +159,31 @@ def ticket_create(
     _occupant(prop, unit, resident)
     what = "航空公司" if kind == TicketKind.AIR else "铁路"
     data = {
-        "passenger_name": _text(passenger_name, "passenger_name", "请填写乘客姓名。(Enter the passenger.)", 50),
+        "passenger_name": _text(
+            passenger_name, "passenger_name", "请填写乘客姓名。(Enter the passenger.)", 50
+        ),
         "passenger_id_number": _text(
             passenger_id_number, "passenger_id_number", "请填写证件号码(R-TIX-02)。(Enter the ID number.)", 40
         ).upper(),
         "carrier": _text(carrier, "carrier", f"请填写{what}(R-TIX-01)。(Enter the carrier.)", 50),
-        "flight_no": _text(flight_no, "flight_no", "请填写航班/车次(R-TIX-01)。(Enter the flight.)", 20).upper(),
+        "flight_no": _text(
+            flight_no, "flight_no", "请填写航班/车次(R-TIX-01)。(Enter the flight.)", 20
+        ).upper(),
         "cabin_class": _text(cabin_class, "cabin_class", "请填写座舱级别(R-TIX-01)。(Enter the class.)", 20),
-        "destination": _text(destination, "destination", "请填写目的地(R-TIX-01)。(Enter the destination.)", 50),
+        "destination": _text(
+            destination, "destination", "请填写目的地(R-TIX-01)。(Enter the destination.)", 50
+        ),
         "agency": _text(agency, "agency", "请填写票务公司(R-TIX-03)。(Enter the ticket agency.)", 50),
     }
-    departure_at = _aware(departure_at, "departure_at", "请填写出发日期和时间(R-TIX-01)。(Enter the departure.)")
+    departure_at = _aware(
+        departure_at, "departure_at", "请填写出发日期和时间(R-TIX-01)。(Enter the departure.)"
+    )
     if departure_at <= now:
         raise DomainError("出发时间必须晚于现在。(Departure must be in the future.)", field="departure_at")
     if not id_checked:
         raise DomainError(
-            "请核对业主姓名与证件号码,必要时复印有效证件(R-TIX-02)。(Check the owner's ID.)", field="id_checked"
+            "请核对业主姓名与证件号码,必要时复印有效证件(R-TIX-02)。(Check the owner's ID.)",
+            field="id_checked",
         )
     t = TicketBooking.objects.create(
         property=prop,
@@ -195,7 +205,13 @@ def ticket_create(
 
 @transaction.atomic
 def ticket_book(
-    *, actor, ticket: TicketBooking, quoted_price, owner_agreed: bool, booking_ref: str, now: datetime | None = None
+    *,
+    actor,
+    ticket: TicketBooking,
+    quoted_price,
+    owner_agreed: bool,
+    booking_ref: str,
+    now: datetime | None = None,
 ) -> TicketBooking:
     """R-TIX-03: price confirmed with the agency; only after the owner agrees is the seat booked (订座)."""
     require(actor, "errands.write", ticket.property_id)
@@ -208,7 +224,9 @@ def ticket_book(
             field="owner_agreed",
         )
     t.quoted_price, t.price_agreed_at = price, now or timezone.now()
-    t.booking_ref = _text(booking_ref, "booking_ref", "请填写定座记录编号。(Enter the booking reference.)", 30)
+    t.booking_ref = _text(
+        booking_ref, "booking_ref", "请填写定座记录编号。(Enter the booking reference.)", 30
+    )
     _transition(t, actor, TicketStatus.RESERVED, reason=f"票价 {price},业主已同意")
     return t
 
@@ -223,7 +241,13 @@ def ticket_prepay(*, actor, ticket: TicketBooking, amount, now: datetime | None 
     t.prepaid_amount += amount
     t.prepaid_at = now or timezone.now()
     t.save()
-    record(t, actor=actor, action=HistoryAction.UPDATE, changes={"prepaid_amount": [str(t.prepaid_amount - amount), str(t.prepaid_amount)]}, reason="现金预付")
+    record(
+        t,
+        actor=actor,
+        action=HistoryAction.UPDATE,
+        changes={"prepaid_amount": [str(t.prepaid_amount - amount), str(t.prepaid_amount)]},
+        reason="现金预付",
+    )
     return t
 
 
@@ -268,12 +292,20 @@ def ticket_reconfirm(
     if not t.booking_ref:
         raise DomainError("缺少定座记录编号,无法再确认(R-TIX-07)。(No booking reference.)")
     t.confirmation_no = _text(
-        confirmation_no, "confirmation_no", "请填写航空公司的确认编号(R-TIX-07)。(Enter the confirmation number.)", 30
+        confirmation_no,
+        "confirmation_no",
+        "请填写航空公司的确认编号(R-TIX-07)。(Enter the confirmation number.)",
+        30,
     )
     t.reconfirmed_at, t.reconfirmed_by = now or timezone.now(), actor
     t.save()
-    record(t, actor=actor, action=HistoryAction.UPDATE, changes={"confirmation_no": ["", t.confirmation_no]},
-           reason="已向航空公司再确认")
+    record(
+        t,
+        actor=actor,
+        action=HistoryAction.UPDATE,
+        changes={"confirmation_no": ["", t.confirmation_no]},
+        reason="已向航空公司再确认",
+    )
     clock_stop(t, kind=CLOCK_TIX, now=t.reconfirmed_at)
     return t
 
@@ -305,7 +337,9 @@ def ticket_change(
     fee = _money(fee, "fee", allow_zero=True)
     if action == "refund":
         if via != "agency":
-            raise DomainError("退票只能通过票务公司办理(R-TIX-08)。(Refunds only through the agency.)", field="via")
+            raise DomainError(
+                "退票只能通过票务公司办理(R-TIX-08)。(Refunds only through the agency.)", field="via"
+            )
         line = f"{now:%Y-%m-%d} 经{CHANGE_VIA[via]}退票,手续费 {fee}。{note}".strip()
         t.change_note = "\n".join(p for p in [t.change_note, line] if p)
         t.change_fees += fee
@@ -314,24 +348,39 @@ def ticket_change(
         return t
     if action != "change":
         raise DomainError("请选择改签或退票。(Choose change or refund.)", field="action")
-    new_flight_no = _text(new_flight_no, "new_flight_no", "请填写新航班/车次。(Enter the new flight.)", 20).upper()
-    new_departure_at = _aware(new_departure_at, "new_departure_at", "请填写新的出发时间。(Enter the new departure.)")
+    new_flight_no = _text(
+        new_flight_no, "new_flight_no", "请填写新航班/车次。(Enter the new flight.)", 20
+    ).upper()
+    new_departure_at = _aware(
+        new_departure_at, "new_departure_at", "请填写新的出发时间。(Enter the new departure.)"
+    )
     if new_departure_at <= now:
-        raise DomainError("出发时间必须晚于现在。(Departure must be in the future.)", field="new_departure_at")
-    line = f"{now:%Y-%m-%d} 经{CHANGE_VIA[via]}改签 {t.flight_no}→{new_flight_no},手续费 {fee}。{note}".strip()
+        raise DomainError(
+            "出发时间必须晚于现在。(Departure must be in the future.)", field="new_departure_at"
+        )
+    line = (
+        f"{now:%Y-%m-%d} 经{CHANGE_VIA[via]}改签 {t.flight_no}→{new_flight_no},手续费 {fee}。{note}".strip()
+    )
     t.change_note = "\n".join(p for p in [t.change_note, line] if p)
     t.change_fees += fee
     t.flight_no, t.departure_at = new_flight_no, new_departure_at
     t.confirmation_no, t.reconfirmed_at, t.reconfirmed_by = "", None, None
     t.save()
-    record(t, actor=actor, action=HistoryAction.UPDATE, changes={"flight_no": [ticket.flight_no, new_flight_no]},
-           reason=line)
+    record(
+        t,
+        actor=actor,
+        action=HistoryAction.UPDATE,
+        changes={"flight_no": [ticket.flight_no, new_flight_no]},
+        reason=line,
+    )
     _start_reconfirm_clock(t, actor, now)  # a new flight is reconfirmed again (R-TIX-06)
     return t
 
 
 @transaction.atomic
-def ticket_cancel(*, actor, ticket: TicketBooking, reason: str = "", now: datetime | None = None) -> TicketBooking:
+def ticket_cancel(
+    *, actor, ticket: TicketBooking, reason: str = "", now: datetime | None = None
+) -> TicketBooking:
     """R-TIX-10: a reserved (not issued) seat is cancelled without a refund fee."""
     require(actor, "errands.write", ticket.property_id)
     t = _lock(TicketBooking, ticket)
@@ -375,14 +424,21 @@ def errand_create(
         raise DomainError("请选择代办类别。(Choose the kind.)", field="kind")
     _occupant(prop, unit, resident)
     e = ConciergeErrand(
-        property=prop, kind=kind, unit=unit, resident=resident, created_by=actor,
-        description=(description or "").strip(), special_requests=(special_requests or "").strip()[:200],
+        property=prop,
+        kind=kind,
+        unit=unit,
+        resident=resident,
+        created_by=actor,
+        description=(description or "").strip(),
+        special_requests=(special_requests or "").strip()[:200],
     )
     if kind == ErrandKind.POSTAGE:  # R-ERR-03
         if not weight_g or int(weight_g) <= 0:
             raise DomainError("请称重并填写重量(克)(R-ERR-03)。(Enter the weight.)", field="weight_g")
         e.weight_g = int(weight_g)
-        e.destination = _text(destination, "destination", "请填写寄往地(R-ERR-03)。(Enter the destination.)", 100)
+        e.destination = _text(
+            destination, "destination", "请填写寄往地(R-ERR-03)。(Enter the destination.)", 100
+        )
         e.cost = _money(cost, "cost", required=False)
     elif kind in (ErrandKind.RESTAURANT, ErrandKind.THEATRE):  # R-ERR-04 / R-ERR-05
         if not party_size or int(party_size) <= 0:
@@ -396,7 +452,9 @@ def errand_create(
                 contact_person, "contact_person", "请填写联系人(R-ERR-04)。(Enter the contact person.)", 50
             )
         else:
-            e.programme = _text(programme, "programme", "请填写节目名称与内容(R-ERR-05)。(Enter the programme.)")
+            e.programme = _text(
+                programme, "programme", "请填写节目名称与内容(R-ERR-05)。(Enter the programme.)"
+            )
             e.venue = (venue or "").strip()[:100]
     elif kind == ErrandKind.SHOPPING:  # R-ERR-06 / R-ERR-07
         e.item_name = _text(item_name, "item_name", "请填写物品名称(R-ERR-06)。(Enter the item.)", 100)
@@ -447,7 +505,10 @@ def errand_complete(
     if e.kind in (ErrandKind.RESTAURANT, ErrandKind.THEATRE):
         who = "餐厅" if e.kind == ErrandKind.RESTAURANT else "票房"
         e.venue_contact = _text(
-            venue_contact, "venue_contact", f"请记录{who}联系人姓名(R-ERR-04/05)。(Record the contact's name.)", 50
+            venue_contact,
+            "venue_contact",
+            f"请记录{who}联系人姓名(R-ERR-04/05)。(Record the contact's name.)",
+            50,
         )
     if e.kind == ErrandKind.POSTAGE:
         e.cost = _money(cost if cost not in (None, "") else e.cost, "cost")
@@ -455,10 +516,14 @@ def errand_complete(
         e.posted_at = now
     elif e.kind == ErrandKind.SHOPPING:
         e.cost = _money(cost, "cost")
-        e.collected_from_owner = _money(collected_from_owner, "collected_from_owner", required=False, allow_zero=True)
+        e.collected_from_owner = _money(
+            collected_from_owner, "collected_from_owner", required=False, allow_zero=True
+        )
     else:
         e.cost = _money(cost, "cost", required=False, allow_zero=True)
-        e.collected_from_owner = _money(collected_from_owner, "collected_from_owner", required=False, allow_zero=True)
+        e.collected_from_owner = _money(
+            collected_from_owner, "collected_from_owner", required=False, allow_zero=True
+        )
     e.result_note = (result_note or "").strip()[:200]
     e.done_at = now
     _transition(e, actor, ErrandStatus.DONE, reason=e.result_note)
@@ -564,8 +629,12 @@ def laundry_collect(
     try:
         slot_t = rules.round_slot(slot)
     except (ValueError, TypeError):
-        raise DomainError("收衣班次只有 09:30 和 17:30(R-LAUN-06)。(Rounds are 09:30 and 17:30.)", field="slot") from None
-    laundry_staff = _text(laundry_staff, "laundry_staff", "请洗衣房收衣人签字。(The laundry staff must sign.)", 50)
+        raise DomainError(
+            "收衣班次只有 09:30 和 17:30(R-LAUN-06)。(Rounds are 09:30 and 17:30.)", field="slot"
+        ) from None
+    laundry_staff = _text(
+        laundry_staff, "laundry_staff", "请洗衣房收衣人签字。(The laundry staff must sign.)", 50
+    )
     ids = [o.pk if hasattr(o, "pk") else int(o) for o in orders or []]
     if not ids:
         raise DomainError("请选择要送洗的洗衣单。(Choose the slips.)", field="orders")
@@ -587,7 +656,12 @@ def laundry_collect(
         supervisor=actor,
         due_back_at=rules.laundry_due_back(day, slot_t),
     )
-    record(rnd, actor=actor, action=HistoryAction.CREATE, reason="送洗单号:" + "、".join(o.slip_no for o in locked))
+    record(
+        rnd,
+        actor=actor,
+        action=HistoryAction.CREATE,
+        reason="送洗单号:" + "、".join(o.slip_no for o in locked),
+    )
     for o in locked:
         o.round = rnd
         _transition(o, actor, LaundryStatus.COLLECTED, reason=f"{rnd} 班次送洗")
@@ -621,7 +695,9 @@ def laundry_return(
     if rnd.returned_at:
         raise Conflict("此班次已送回签收。(This round is already returned.)")
     now = now or timezone.now()
-    laundry_staff = _text(laundry_staff, "laundry_staff", "请洗衣房送回人签字。(The laundry staff must sign.)", 50)
+    laundry_staff = _text(
+        laundry_staff, "laundry_staff", "请洗衣房送回人签字。(The laundry staff must sign.)", 50
+    )
     orders = {o.slip_no: o for o in LaundryOrder.objects.select_for_update().filter(round=rnd)}
     returned = {str(s).strip().upper() for s in returned_slip_nos or [] if str(s).strip()}
     missing, extra = sorted(set(orders) - returned), sorted(returned - set(orders))
@@ -654,8 +730,13 @@ def laundry_return(
         )
     rnd.returned_at, rnd.return_staff, rnd.return_checked_by = now, laundry_staff, actor
     rnd.save()
-    record(rnd, actor=actor, action=HistoryAction.UPDATE, changes={"returned": [False, True]},
-           reason=f"送回 {len(orders)} 单,双方签字")
+    record(
+        rnd,
+        actor=actor,
+        action=HistoryAction.UPDATE,
+        changes={"returned": [False, True]},
+        reason=f"送回 {len(orders)} 单,双方签字",
+    )
     for o in orders.values():
         _transition(o, actor, LaundryStatus.RETURNED)
     clock_stop(rnd, kind=CLOCK_LAUNDRY, now=now)
@@ -664,7 +745,12 @@ def laundry_return(
 
 @transaction.atomic
 def laundry_pickup(
-    *, actor, order: LaundryOrder, owner_signed_green: bool, price=None, paid: bool = False,
+    *,
+    actor,
+    order: LaundryOrder,
+    owner_signed_green: bool,
+    price=None,
+    paid: bool = False,
     now: datetime | None = None,
 ) -> LaundryOrder:
     """R-LAUN-11: the owner signs the green copy; handler and date noted; collected and paid recorded."""
@@ -672,8 +758,10 @@ def laundry_pickup(
     o = _lock(LaundryOrder, order)
     _expect(o, LaundryStatus.RETURNED)
     if not owner_signed_green:
-        raise DomainError("请业主在绿联上签字后再交衣(R-LAUN-11)。(The owner signs the green copy.)",
-                          field="owner_signed_green")
+        raise DomainError(
+            "请业主在绿联上签字后再交衣(R-LAUN-11)。(The owner signs the green copy.)",
+            field="owner_signed_green",
+        )
     now = now or timezone.now()
     o.owner_signed_green, o.picked_up_at, o.pickup_handler = True, now, actor
     o.price = _money(price, "price", required=paid, allow_zero=True)
@@ -702,9 +790,9 @@ def laundry_pay(*, actor, order: LaundryOrder, price, now: datetime | None = Non
 
 def cash_balance(prop: Property) -> Decimal:
     """Received top-ups − what the fund advanced on approved uses + what owners paid back."""
-    topups = PettyCashReplenishment.objects.filter(
-        property=prop, status=ReplenishStatus.RECEIVED
-    ).aggregate(s=Sum("received_amount"))["s"] or Decimal("0")
+    topups = PettyCashReplenishment.objects.filter(property=prop, status=ReplenishStatus.RECEIVED).aggregate(
+        s=Sum("received_amount")
+    )["s"] or Decimal("0")
     used = PettyCashUse.objects.filter(
         property=prop, status__in=[CashUseStatus.APPROVED, CashUseStatus.INVOICED]
     ).aggregate(a=Sum("amount"), p=Sum("prepaid_amount"), r=Sum("repaid_amount"))
@@ -771,7 +859,9 @@ def cash_use_owner_sign(*, actor, use: PettyCashUse, signature_name: str, now=No
     require(actor, "errands.cash_use", use.property_id)
     u = _lock(PettyCashUse, use)
     _expect(u, CashUseStatus.REGISTERED)
-    u.owner_signature_name = _text(signature_name, "signature_name", "请业主签字确认(R-CASH-03)。(The owner signs.)", 50)
+    u.owner_signature_name = _text(
+        signature_name, "signature_name", "请业主签字确认(R-CASH-03)。(The owner signs.)", 50
+    )
     u.owner_signed_at = now or timezone.now()
     _transition(u, actor, CashUseStatus.OWNER_SIGNED)
     return u
@@ -785,7 +875,9 @@ def cash_use_approve(*, actor, use: PettyCashUse, now: datetime | None = None) -
     _cash_locked(use.property)
     u = _lock(PettyCashUse, use)
     if u.status == CashUseStatus.REGISTERED:
-        raise DomainError("业主尚未签字确认,主管不能批准(R-CASH-03)。(The owner has not signed.)", code="unsigned")
+        raise DomainError(
+            "业主尚未签字确认,主管不能批准(R-CASH-03)。(The owner has not signed.)", code="unsigned"
+        )
     _expect(u, CashUseStatus.OWNER_SIGNED)
     balance = cash_balance(u.property)
     if u.fund_amount() > balance:
@@ -806,8 +898,11 @@ def _propose_replenishment(prop: Property, balance: Decimal) -> None:
         return
     key = f"pettycash-low-{prop.pk}-{PettyCashReplenishment.objects.filter(property=prop).count()}"
     title = f"备用金余额 {balance} 元,低于 {rules.PETTY_CASH_LOW_BALANCE} 元:请向管理处申请补充(不少于 {rules.PETTY_CASH_MIN_TOPUP} 元)"
-    _later(lambda: notify_roles(prop, [Role.CS_SUPERVISOR], title=title, link="/errands/cash/",
-                                level="warning", dedupe_key=key))
+    _later(
+        lambda: notify_roles(
+            prop, [Role.CS_SUPERVISOR], title=title, link="/errands/cash/", level="warning", dedupe_key=key
+        )
+    )
 
 
 @transaction.atomic
@@ -828,11 +923,15 @@ def cash_use_invoice(
     require(actor, "errands.cash_use", use.property_id)
     u = _lock(PettyCashUse, use)
     _expect(u, CashUseStatus.APPROVED)
-    u.invoice_no = _text(invoice_no, "invoice_no", "请填写正式发票号码(R-CASH-05)。(Enter the invoice number.)", 50)
+    u.invoice_no = _text(
+        invoice_no, "invoice_no", "请填写正式发票号码(R-CASH-05)。(Enter the invoice number.)", 50
+    )
     if upload is None:
         raise DomainError("请上传发票扫描件(R-CASH-05)。(Attach the invoice.)", field="file")
     if not handed_to_owner:
-        raise DomainError("发票须交给业主(R-CASH-05)。(Hand the invoice to the owner.)", field="handed_to_owner")
+        raise DomainError(
+            "发票须交给业主(R-CASH-05)。(Hand the invoice to the owner.)", field="handed_to_owner"
+        )
     attachment_add(actor=actor, target=u, upload=upload)
     u.invoice_handed_at = now or timezone.now()
     _transition(u, actor, CashUseStatus.INVOICED, reason=f"发票 {u.invoice_no}")
@@ -853,7 +952,12 @@ def cash_use_repay(*, actor, use: PettyCashUse, amount, now: datetime | None = N
     u.repaid_amount += amount
     u.repaid_at = now or timezone.now()
     u.save()
-    record(u, actor=actor, action=HistoryAction.UPDATE, changes={"repaid_amount": [str(before), str(u.repaid_amount)]})
+    record(
+        u,
+        actor=actor,
+        action=HistoryAction.UPDATE,
+        changes={"repaid_amount": [str(before), str(u.repaid_amount)]},
+    )
     return u
 
 
@@ -865,7 +969,8 @@ def cash_replenish_request(*, actor, prop: Property, amount, note: str = "") -> 
     amount = _money(amount, "amount")
     if amount < rules.PETTY_CASH_MIN_TOPUP:
         raise DomainError(
-            f"每次补充申请不少于 {rules.PETTY_CASH_MIN_TOPUP} 元(R-CASH-06)。(At least RMB 200.)", field="amount"
+            f"每次补充申请不少于 {rules.PETTY_CASH_MIN_TOPUP} 元(R-CASH-06)。(At least RMB 200.)",
+            field="amount",
         )
     balance = cash_balance(prop)
     if balance >= rules.PETTY_CASH_LOW_BALANCE:
@@ -876,11 +981,18 @@ def cash_replenish_request(*, actor, prop: Property, amount, note: str = "") -> 
     if PettyCashReplenishment.objects.filter(property=prop, status=ReplenishStatus.REQUESTED).exists():
         raise Conflict("已有一笔补充申请待管理处办理。(A request is already open.)")
     req = PettyCashReplenishment.objects.create(
-        property=prop, amount=amount, balance_at_request=balance, requested_by=actor, note=(note or "").strip()[:200]
+        property=prop,
+        amount=amount,
+        balance_at_request=balance,
+        requested_by=actor,
+        note=(note or "").strip()[:200],
     )
     record(req, actor=actor, action=HistoryAction.CREATE)
-    _later(lambda: notify_roles(prop, [Role.MANAGER, Role.FINANCE], title=f"备用金补充申请 {amount} 元",
-                                link="/errands/cash/"))
+    _later(
+        lambda: notify_roles(
+            prop, [Role.MANAGER, Role.FINANCE], title=f"备用金补充申请 {amount} 元", link="/errands/cash/"
+        )
+    )
     return req
 
 
@@ -939,9 +1051,17 @@ def phone_call_log(
         if obj is not None and obj.property_id != prop.pk:
             raise DomainError("不属于本项目。(Not in this property.)", field=field)
     call = PhoneCall(
-        property=prop, at=at, caller_name=caller_name, phone=phone[:30], subject=subject, outcome=outcome,
-        transferred_to=transferred_to, answered_within_three_rings=bool(answered_within_three_rings),
-        resident=resident, unit=unit, handled_by=actor,
+        property=prop,
+        at=at,
+        caller_name=caller_name,
+        phone=phone[:30],
+        subject=subject,
+        outcome=outcome,
+        transferred_to=transferred_to,
+        answered_within_three_rings=bool(answered_within_three_rings),
+        resident=resident,
+        unit=unit,
+        handled_by=actor,
     )
     if outcome == CallOutcome.CALLBACK:
         # Never call a resident back in their quiet hours (R-CB-03).
@@ -950,13 +1070,27 @@ def phone_call_log(
     record(call, actor=actor, action=HistoryAction.CREATE)
     if outcome == CallOutcome.CALLBACK:
         clock_start(
-            call, prop=prop, kind=CLOCK_CALLBACK, label=f"覆电 {caller_name}:{subject[:40]}",
-            duration=call.callback_due_at - now, responsible=actor, link=call.get_absolute_url(), start=now,
+            call,
+            prop=prop,
+            kind=CLOCK_CALLBACK,
+            label=f"覆电 {caller_name}:{subject[:40]}",
+            duration=call.callback_due_at - now,
+            responsible=actor,
+            link=call.get_absolute_url(),
+            start=now,
         )
         link, due = call.get_absolute_url(), timezone.localtime(call.callback_due_at)
         title = f"待覆电:{caller_name}({call.masked_phone()})"
-        _later(lambda: notify_users([actor.pk], prop=prop, title=title, body=f"请于 {due:%m-%d %H:%M} 前覆电:{subject}",
-                                    link=link, dedupe_key=f"tel-callback-{call.pk}"))
+        _later(
+            lambda: notify_users(
+                [actor.pk],
+                prop=prop,
+                title=title,
+                body=f"请于 {due:%m-%d %H:%M} 前覆电:{subject}",
+                link=link,
+                dedupe_key=f"tel-callback-{call.pk}",
+            )
+        )
     return call
 
 
@@ -971,6 +1105,12 @@ def phone_callback_done(*, actor, call: PhoneCall, note: str, now: datetime | No
     c.callback_note = _text(note, "note", "请填写覆电结果。(Enter the result.)", 300)
     c.callback_done_at, c.callback_by = now or timezone.now(), actor
     c.save()
-    record(c, actor=actor, action=HistoryAction.UPDATE, changes={"callback_done": [False, True]}, reason=c.callback_note)
+    record(
+        c,
+        actor=actor,
+        action=HistoryAction.UPDATE,
+        changes={"callback_done": [False, True]},
+        reason=c.callback_note,
+    )
     clock_stop(c, kind=CLOCK_CALLBACK, now=c.callback_done_at)
     return c

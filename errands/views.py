@@ -86,6 +86,7 @@ def index(request):
 
 # --- registers (list + print) ----------------------------------------------------------------------------
 
+
 def _d(v, fmt="%Y-%m-%d %H:%M"):
     return timezone.localtime(v).strftime(fmt) if v else ""
 
@@ -97,24 +98,41 @@ REGISTERS = {
         "rows": lambda req: selectors.ticket_list(user=req.user, status=req.GET.get("status", "")),
         "create": "errands:ticket_new",
         "columns": [
-            ("编号", lambda t: t.number), ("房间", lambda t: t.unit.label), ("乘客", lambda t: t.passenger_name),
-            ("证件", lambda t: t.masked_id()), ("航空公司/铁路", lambda t: t.carrier), ("航班/车次", lambda t: t.flight_no),
-            ("出发", lambda t: _d(t.departure_at)), ("舱位", lambda t: t.cabin_class), ("目的地", lambda t: t.destination),
-            ("票价", lambda t: t.quoted_price or ""), ("预付", lambda t: t.prepaid_amount),
-            ("确认编号", lambda t: t.confirmation_no), ("状态", lambda t: t.get_status_display()),
+            ("编号", lambda t: t.number),
+            ("房间", lambda t: t.unit.label),
+            ("乘客", lambda t: t.passenger_name),
+            ("证件", lambda t: t.masked_id()),
+            ("航空公司/铁路", lambda t: t.carrier),
+            ("航班/车次", lambda t: t.flight_no),
+            ("出发", lambda t: _d(t.departure_at)),
+            ("舱位", lambda t: t.cabin_class),
+            ("目的地", lambda t: t.destination),
+            ("票价", lambda t: t.quoted_price or ""),
+            ("预付", lambda t: t.prepaid_amount),
+            ("确认编号", lambda t: t.confirmation_no),
+            ("状态", lambda t: t.get_status_display()),
         ],
     },
     "errands": {
         "title": "代办事项",
         "action": "errands.view",
-        "rows": lambda req: selectors.errand_list(user=req.user, status=req.GET.get("status", ""),
-                                                 kind=req.GET.get("kind", "")),
+        "rows": lambda req: selectors.errand_list(
+            user=req.user, status=req.GET.get("status", ""), kind=req.GET.get("kind", "")
+        ),
         "create": "errands:errand_new",
         "columns": [
-            ("编号", lambda e: e.number), ("类别", lambda e: e.get_kind_display()), ("房间", lambda e: e.unit.label),
+            ("编号", lambda e: e.number),
+            ("类别", lambda e: e.get_kind_display()),
+            ("房间", lambda e: e.unit.label),
             ("业主", lambda e: e.resident.name),
-            ("内容", lambda e: e.item_name or e.venue or e.programme or e.destination or e.service or e.description[:30]),
-            ("费用", lambda e: e.cost if e.cost is not None else ""), ("登记时间", lambda e: _d(e.created_at)),
+            (
+                "内容",
+                lambda e: (
+                    e.item_name or e.venue or e.programme or e.destination or e.service or e.description[:30]
+                ),
+            ),
+            ("费用", lambda e: e.cost if e.cost is not None else ""),
+            ("登记时间", lambda e: _d(e.created_at)),
             ("状态", lambda e: e.get_status_display()),
         ],
     },
@@ -124,25 +142,38 @@ REGISTERS = {
         "rows": lambda req: selectors.laundry_register(user=req.user, status=req.GET.get("status", "")),
         "create": "errands:laundry_new",
         "columns": [
-            ("洗衣单号", lambda o: o.slip_no), ("类别", lambda o: o.get_kind_display()), ("姓名", lambda o: o.resident.name),
-            ("房号", lambda o: o.unit.label), ("日期", lambda o: _d(o.received_at)), ("件数", lambda o: o.count_label),
-            ("经手人", lambda o: str(o.handler)), ("送洗班次", lambda o: str(o.round or "")),
-            ("特别要求", lambda o: o.special), ("已取", lambda o: _d(o.picked_up_at, "%m-%d")),
-            ("已付款", lambda o: "是" if o.paid else "否"), ("状态", lambda o: o.get_status_display()),
+            ("洗衣单号", lambda o: o.slip_no),
+            ("类别", lambda o: o.get_kind_display()),
+            ("姓名", lambda o: o.resident.name),
+            ("房号", lambda o: o.unit.label),
+            ("日期", lambda o: _d(o.received_at)),
+            ("件数", lambda o: o.count_label),
+            ("经手人", lambda o: str(o.handler)),
+            ("送洗班次", lambda o: str(o.round or "")),
+            ("特别要求", lambda o: o.special),
+            ("已取", lambda o: _d(o.picked_up_at, "%m-%d")),
+            ("已付款", lambda o: "是" if o.paid else "否"),
+            ("状态", lambda o: o.get_status_display()),
         ],
     },
     "calls": {
         "title": "电话接听记录",
         "action": "errands.view",
-        "rows": lambda req: selectors.call_list(user=req.user, q=req.GET.get("q", ""),
-                                               pending_only=req.GET.get("pending") == "1"),
+        "rows": lambda req: selectors.call_list(
+            user=req.user, q=req.GET.get("q", ""), pending_only=req.GET.get("pending") == "1"
+        ),
         "create": "errands:call_new",
         "columns": [
-            ("时间", lambda c: _d(c.at)), ("来电人", lambda c: c.caller_name), ("号码", lambda c: c.masked_phone()),
-            ("事由", lambda c: c.subject[:40]), ("处理", lambda c: c.get_outcome_display()),
+            ("时间", lambda c: _d(c.at)),
+            ("来电人", lambda c: c.caller_name),
+            ("号码", lambda c: c.masked_phone()),
+            ("事由", lambda c: c.subject[:40]),
+            ("处理", lambda c: c.get_outcome_display()),
             ("转接", lambda c: c.get_transferred_to_display() if c.transferred_to else ""),
-            ("三声内", lambda c: "是" if c.answered_within_three_rings else "否"), ("接听人", lambda c: str(c.handled_by)),
-            ("覆电期限", lambda c: _d(c.callback_due_at)), ("已覆电", lambda c: _d(c.callback_done_at)),
+            ("三声内", lambda c: "是" if c.answered_within_three_rings else "否"),
+            ("接听人", lambda c: str(c.handled_by)),
+            ("覆电期限", lambda c: _d(c.callback_due_at)),
+            ("已覆电", lambda c: _d(c.callback_done_at)),
         ],
     },
 }
@@ -155,8 +186,11 @@ def _register(request, key, print_view=False):
     if print_view:
         objs = list(qs[:500])
         rows = [[fn(o) for _, fn in cols] for o in objs]
-        return render(request, "errands/register_print.html", {"title": reg["title"], "headers": [c for c, _ in cols],
-                                                                "rows": rows, "now": timezone.now()})
+        return render(
+            request,
+            "errands/register_print.html",
+            {"title": reg["title"], "headers": [c for c, _ in cols], "rows": rows, "now": timezone.now()},
+        )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [(o.get_absolute_url(), [fn(o) for _, fn in cols]) for o in page.object_list]
     query = request.GET.copy()
@@ -167,11 +201,23 @@ def _register(request, key, print_view=False):
         extra["can_round"] = can(request.user, "errands.laundry_round")
     if key == "calls":
         extra["pending"] = request.GET.get("pending") == "1"
-    return render(request, "errands/register.html", _ctx(
-        request, key, title=reg["title"], headers=[c for c, _ in cols], rows=rows, page_obj=page,
-        query_string=query.urlencode(), create_url=reg["create"], can_write=can(request.user, "errands.write"),
-        print_url=f"{request.path}print/", **extra,
-    ))
+    return render(
+        request,
+        "errands/register.html",
+        _ctx(
+            request,
+            key,
+            title=reg["title"],
+            headers=[c for c, _ in cols],
+            rows=rows,
+            page_obj=page,
+            query_string=query.urlencode(),
+            create_url=reg["create"],
+            can_write=can(request.user, "errands.write"),
+            print_url=f"{request.path}print/",
+            **extra,
+        ),
+    )
 
 
 @needs("errands.view")
@@ -219,7 +265,13 @@ def calls_print(request):
 CREATE = {
     "ticket": ("tickets", "登记票务预定", f.TicketForm, services.ticket_create, "errands.write"),
     "errand": ("errands", "登记代办事项", f.ErrandForm, services.errand_create, "errands.write"),
-    "laundry": ("laundry", "收衣登记(干洗单/湿洗单)", f.LaundryForm, services.laundry_receive, "errands.write"),
+    "laundry": (
+        "laundry",
+        "收衣登记(干洗单/湿洗单)",
+        f.LaundryForm,
+        services.laundry_receive,
+        "errands.write",
+    ),
     "cash": ("cash", "登记备用金使用", f.CashUseForm, services.cash_use_register, "errands.cash_use"),
     "call": ("calls", "登记来电", f.CallForm, services.phone_call_log, "errands.write"),
 }
@@ -286,72 +338,207 @@ def _st(*states):
 
 DETAILS = {
     "ticket": {
-        "model": TicketBooking, "tab": "tickets", "template": "errands/ticket.html",
+        "model": TicketBooking,
+        "tab": "tickets",
+        "template": "errands/ticket.html",
         "actions": [
-            Action("book", "业主同意票价后订座", "errands.write", _st(TicketStatus.REQUESTED), f.TicketBookForm,
-                   lambda u, o, d: services.ticket_book(actor=u, ticket=o, **d), "向票务公司确认价格(R-TIX-03)"),
-            Action("prepay", "收取现金预付款", "errands.write", _st(TicketStatus.RESERVED), f.AmountForm,
-                   lambda u, o, d: services.ticket_prepay(actor=u, ticket=o, amount=d["amount"]), "R-TIX-09"),
-            Action("issue", "出票", "errands.write", _st(TicketStatus.RESERVED), f.EmptyForm,
-                   lambda u, o, d: services.ticket_issue(actor=u, ticket=o), "未预付只能订座,不能出票(R-TIX-10)"),
-            Action("deliver", "票已送达管理处", "errands.write", _st(TicketStatus.ISSUED), f.EmptyForm,
-                   lambda u, o, d: services.ticket_deliver(actor=u, ticket=o), "R-TIX-04"),
-            Action("reconfirm", "起飞前 24 小时再确认", "errands.write",
-                   lambda o: o.kind == TicketKind.AIR and not o.reconfirmed_at
-                   and o.status in (TicketStatus.RESERVED, TicketStatus.ISSUED, TicketStatus.DELIVERED),
-                   f.ReconfirmForm, lambda u, o, d: services.ticket_reconfirm(actor=u, ticket=o, **d),
-                   "向航空公司提供姓名、航班、日期时间与定座记录编号(R-TIX-07)"),
-            Action("change", "改签/退票", "errands.write", _st(TicketStatus.ISSUED, TicketStatus.DELIVERED),
-                   f.TicketChangeForm, lambda u, o, d: services.ticket_change(actor=u, ticket=o, **d),
-                   "退票只能通过票务公司,改签/退票均收取手续费(R-TIX-08)"),
-            Action("cancel", "取消订座", "errands.write", _st(TicketStatus.REQUESTED, TicketStatus.RESERVED),
-                   f.ReasonForm, lambda u, o, d: services.ticket_cancel(actor=u, ticket=o, reason=d["reason"])),
+            Action(
+                "book",
+                "业主同意票价后订座",
+                "errands.write",
+                _st(TicketStatus.REQUESTED),
+                f.TicketBookForm,
+                lambda u, o, d: services.ticket_book(actor=u, ticket=o, **d),
+                "向票务公司确认价格(R-TIX-03)",
+            ),
+            Action(
+                "prepay",
+                "收取现金预付款",
+                "errands.write",
+                _st(TicketStatus.RESERVED),
+                f.AmountForm,
+                lambda u, o, d: services.ticket_prepay(actor=u, ticket=o, amount=d["amount"]),
+                "R-TIX-09",
+            ),
+            Action(
+                "issue",
+                "出票",
+                "errands.write",
+                _st(TicketStatus.RESERVED),
+                f.EmptyForm,
+                lambda u, o, d: services.ticket_issue(actor=u, ticket=o),
+                "未预付只能订座,不能出票(R-TIX-10)",
+            ),
+            Action(
+                "deliver",
+                "票已送达管理处",
+                "errands.write",
+                _st(TicketStatus.ISSUED),
+                f.EmptyForm,
+                lambda u, o, d: services.ticket_deliver(actor=u, ticket=o),
+                "R-TIX-04",
+            ),
+            Action(
+                "reconfirm",
+                "起飞前 24 小时再确认",
+                "errands.write",
+                lambda o: (
+                    o.kind == TicketKind.AIR
+                    and not o.reconfirmed_at
+                    and o.status in (TicketStatus.RESERVED, TicketStatus.ISSUED, TicketStatus.DELIVERED)
+                ),
+                f.ReconfirmForm,
+                lambda u, o, d: services.ticket_reconfirm(actor=u, ticket=o, **d),
+                "向航空公司提供姓名、航班、日期时间与定座记录编号(R-TIX-07)",
+            ),
+            Action(
+                "change",
+                "改签/退票",
+                "errands.write",
+                _st(TicketStatus.ISSUED, TicketStatus.DELIVERED),
+                f.TicketChangeForm,
+                lambda u, o, d: services.ticket_change(actor=u, ticket=o, **d),
+                "退票只能通过票务公司,改签/退票均收取手续费(R-TIX-08)",
+            ),
+            Action(
+                "cancel",
+                "取消订座",
+                "errands.write",
+                _st(TicketStatus.REQUESTED, TicketStatus.RESERVED),
+                f.ReasonForm,
+                lambda u, o, d: services.ticket_cancel(actor=u, ticket=o, reason=d["reason"]),
+            ),
         ],
     },
     "errand": {
-        "model": ConciergeErrand, "tab": "errands", "template": "errands/errand.html",
+        "model": ConciergeErrand,
+        "tab": "errands",
+        "template": "errands/errand.html",
         "actions": [
-            Action("complete", "办理完成", "errands.write", _st(ErrandStatus.OPEN), f.ErrandCompleteForm,
-                   lambda u, o, d: services.errand_complete(actor=u, errand=o, **d),
-                   "订餐/订票须记录对方联系人姓名(R-ERR-04/05);代寄须收取邮资并按时送邮局(R-ERR-03)"),
-            Action("receipt", "上传票据", "errands.write", _st(ErrandStatus.OPEN, ErrandStatus.DONE), f.FileForm,
-                   lambda u, o, d: services.errand_attach_receipt(actor=u, errand=o, upload=d["file"]), files=True),
-            Action("cancel", "取消", "errands.write", _st(ErrandStatus.OPEN), f.ReasonForm,
-                   lambda u, o, d: services.errand_cancel(actor=u, errand=o, reason=d["reason"])),
+            Action(
+                "complete",
+                "办理完成",
+                "errands.write",
+                _st(ErrandStatus.OPEN),
+                f.ErrandCompleteForm,
+                lambda u, o, d: services.errand_complete(actor=u, errand=o, **d),
+                "订餐/订票须记录对方联系人姓名(R-ERR-04/05);代寄须收取邮资并按时送邮局(R-ERR-03)",
+            ),
+            Action(
+                "receipt",
+                "上传票据",
+                "errands.write",
+                _st(ErrandStatus.OPEN, ErrandStatus.DONE),
+                f.FileForm,
+                lambda u, o, d: services.errand_attach_receipt(actor=u, errand=o, upload=d["file"]),
+                files=True,
+            ),
+            Action(
+                "cancel",
+                "取消",
+                "errands.write",
+                _st(ErrandStatus.OPEN),
+                f.ReasonForm,
+                lambda u, o, d: services.errand_cancel(actor=u, errand=o, reason=d["reason"]),
+            ),
         ],
     },
     "laundry": {
-        "model": LaundryOrder, "tab": "laundry", "template": "errands/laundry.html",
+        "model": LaundryOrder,
+        "tab": "laundry",
+        "template": "errands/laundry.html",
         "actions": [
-            Action("pickup", "业主取衣", "errands.write", _st(LaundryStatus.RETURNED), f.PickupForm,
-                   lambda u, o, d: services.laundry_pickup(actor=u, order=o, **d), "业主在绿联签字(R-LAUN-11)"),
-            Action("pay", "收取洗衣费", "errands.write", lambda o: o.status == LaundryStatus.PICKED_UP and not o.paid,
-                   f.PriceForm, lambda u, o, d: services.laundry_pay(actor=u, order=o, price=d["price"])),
+            Action(
+                "pickup",
+                "业主取衣",
+                "errands.write",
+                _st(LaundryStatus.RETURNED),
+                f.PickupForm,
+                lambda u, o, d: services.laundry_pickup(actor=u, order=o, **d),
+                "业主在绿联签字(R-LAUN-11)",
+            ),
+            Action(
+                "pay",
+                "收取洗衣费",
+                "errands.write",
+                lambda o: o.status == LaundryStatus.PICKED_UP and not o.paid,
+                f.PriceForm,
+                lambda u, o, d: services.laundry_pay(actor=u, order=o, price=d["price"]),
+            ),
         ],
     },
     "cash": {
-        "model": PettyCashUse, "tab": "cash", "template": "errands/cash_use.html", "view_action": "errands.cash_view",
+        "model": PettyCashUse,
+        "tab": "cash",
+        "template": "errands/cash_use.html",
+        "view_action": "errands.cash_view",
         "actions": [
-            Action("sign", "业主签字确认", "errands.cash_use", _st(CashUseStatus.REGISTERED), f.SignForm,
-                   lambda u, o, d: services.cash_use_owner_sign(actor=u, use=o, **d), "R-CASH-03"),
-            Action("approve", "主管签字批准", "errands.cash_approve", _st(CashUseStatus.OWNER_SIGNED), f.EmptyForm,
-                   lambda u, o, d: services.cash_use_approve(actor=u, use=o), "R-CASH-03/07"),
-            Action("reject", "驳回", "errands.cash_approve", _st(CashUseStatus.REGISTERED, CashUseStatus.OWNER_SIGNED),
-                   f.ReasonForm, lambda u, o, d: services.cash_use_reject(actor=u, use=o, reason=d["reason"])),
-            Action("invoice", "取得正式发票", "errands.cash_use", _st(CashUseStatus.APPROVED), f.InvoiceForm,
-                   lambda u, o, d: services.cash_use_invoice(actor=u, use=o, invoice_no=d["invoice_no"],
-                                                             upload=d["file"], handed_to_owner=d["handed_to_owner"]),
-                   "每次使用须取得正式发票并交业主(R-CASH-05)", files=True),
-            Action("repay", "业主归还垫付款", "errands.cash_use", _st(CashUseStatus.APPROVED, CashUseStatus.INVOICED),
-                   f.AmountForm, lambda u, o, d: services.cash_use_repay(actor=u, use=o, amount=d["amount"])),
+            Action(
+                "sign",
+                "业主签字确认",
+                "errands.cash_use",
+                _st(CashUseStatus.REGISTERED),
+                f.SignForm,
+                lambda u, o, d: services.cash_use_owner_sign(actor=u, use=o, **d),
+                "R-CASH-03",
+            ),
+            Action(
+                "approve",
+                "主管签字批准",
+                "errands.cash_approve",
+                _st(CashUseStatus.OWNER_SIGNED),
+                f.EmptyForm,
+                lambda u, o, d: services.cash_use_approve(actor=u, use=o),
+                "R-CASH-03/07",
+            ),
+            Action(
+                "reject",
+                "驳回",
+                "errands.cash_approve",
+                _st(CashUseStatus.REGISTERED, CashUseStatus.OWNER_SIGNED),
+                f.ReasonForm,
+                lambda u, o, d: services.cash_use_reject(actor=u, use=o, reason=d["reason"]),
+            ),
+            Action(
+                "invoice",
+                "取得正式发票",
+                "errands.cash_use",
+                _st(CashUseStatus.APPROVED),
+                f.InvoiceForm,
+                lambda u, o, d: services.cash_use_invoice(
+                    actor=u,
+                    use=o,
+                    invoice_no=d["invoice_no"],
+                    upload=d["file"],
+                    handed_to_owner=d["handed_to_owner"],
+                ),
+                "每次使用须取得正式发票并交业主(R-CASH-05)",
+                files=True,
+            ),
+            Action(
+                "repay",
+                "业主归还垫付款",
+                "errands.cash_use",
+                _st(CashUseStatus.APPROVED, CashUseStatus.INVOICED),
+                f.AmountForm,
+                lambda u, o, d: services.cash_use_repay(actor=u, use=o, amount=d["amount"]),
+            ),
         ],
     },
     "call": {
-        "model": PhoneCall, "tab": "calls", "template": "errands/call.html",
+        "model": PhoneCall,
+        "tab": "calls",
+        "template": "errands/call.html",
         "actions": [
-            Action("callback", "已覆电", "errands.write",
-                   lambda o: o.outcome == CallOutcome.CALLBACK and not o.callback_done_at, f.CallbackForm,
-                   lambda u, o, d: services.phone_callback_done(actor=u, call=o, note=d["note"]), "R-TEL-04"),
+            Action(
+                "callback",
+                "已覆电",
+                "errands.write",
+                lambda o: o.outcome == CallOutcome.CALLBACK and not o.callback_done_at,
+                f.CallbackForm,
+                lambda u, o, d: services.phone_callback_done(actor=u, call=o, note=d["note"]),
+                "R-TEL-04",
+            ),
         ],
     },
 }
@@ -364,8 +551,16 @@ def _detail_ctx(request, key, obj, forms=None, error=None):
     for a in cfg["actions"]:
         if a.when(obj) and can(request.user, a.perm, obj.property_id):
             actions.append({"a": a, "form": forms.get(a.name) or a.form()})
-    return _ctx(request, cfg["tab"], obj=obj, key=key, actions=actions, history=history_for(obj),
-                attachments=list(attachments_for(obj)), error=error)
+    return _ctx(
+        request,
+        cfg["tab"],
+        obj=obj,
+        key=key,
+        actions=actions,
+        history=history_for(obj),
+        attachments=list(attachments_for(obj)),
+        error=error,
+    )
 
 
 def _get(request, key, pk, action=None):
@@ -430,7 +625,9 @@ def laundry_slip(request, pk):
     """R-LAUN-05: the slip in three copies — 白联 (owner), 绿联 and 黄联 (into the laundry bag)."""
     obj = _get(request, "laundry", pk)
     copies = [("白联", "业主留存取衣凭证"), ("绿联", "随衣物送洗衣房"), ("黄联", "随衣物送洗衣房")]
-    return render(request, "errands/laundry_slip.html", {"o": obj, "items": list(obj.items.all()), "copies": copies})
+    return render(
+        request, "errands/laundry_slip.html", {"o": obj, "items": list(obj.items.all()), "copies": copies}
+    )
 
 
 # --- laundry rounds (R-LAUN-06..10) ----------------------------------------------------------------------
@@ -445,9 +642,13 @@ def laundry_collect(request):
         form = f.CollectForm(request.POST, orders=waiting)
         if form.is_valid():
             try:
-                rnd = services.laundry_collect(actor=request.user, prop=prop, slot=form.cleaned_data["slot"],
-                                               orders=form.cleaned_data["orders"],
-                                               laundry_staff=form.cleaned_data["laundry_staff"])
+                rnd = services.laundry_collect(
+                    actor=request.user,
+                    prop=prop,
+                    slot=form.cleaned_data["slot"],
+                    orders=form.cleaned_data["orders"],
+                    laundry_staff=form.cleaned_data["laundry_staff"],
+                )
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
                 status = exc.status_code
@@ -458,17 +659,28 @@ def laundry_collect(request):
             status = 400
     else:
         _day, slot = rules.next_round(timezone.now())
-        form = f.CollectForm(orders=waiting, initial={"slot": rules.slot_label(slot),
-                                                      "orders": [str(o.pk) for o in waiting]})
-    return render(request, "errands/laundry_collect.html", _ctx(request, "laundry", form=form, waiting=waiting,
-                                                                 rounds=rules.LAUNDRY_ROUNDS), status=status)
+        form = f.CollectForm(
+            orders=waiting, initial={"slot": rules.slot_label(slot), "orders": [str(o.pk) for o in waiting]}
+        )
+    return render(
+        request,
+        "errands/laundry_collect.html",
+        _ctx(request, "laundry", form=form, waiting=waiting, rounds=rules.LAUNDRY_ROUNDS),
+        status=status,
+    )
 
 
 @needs("errands.view")
 def laundry_round(request, pk):
-    rnd = get_object_or_404(LaundryRound.objects.restrict(request.user, "errands.view").select_related(
-        "supervisor", "return_checked_by"), pk=pk)
-    orders = list(rnd.orders.select_related("unit__building", "resident").prefetch_related("items").order_by("slip_no"))
+    rnd = get_object_or_404(
+        LaundryRound.objects.restrict(request.user, "errands.view").select_related(
+            "supervisor", "return_checked_by"
+        ),
+        pk=pk,
+    )
+    orders = list(
+        rnd.orders.select_related("unit__building", "resident").prefetch_related("items").order_by("slip_no")
+    )
     can_round = can(request.user, "errands.laundry_round", rnd.property_id)
     status = 200
     form = f.ReturnForm(orders=orders, initial={f"count_{o.pk}": o.pieces for o in orders})
@@ -487,10 +699,21 @@ def laundry_round(request, pk):
                 return redirect(rnd)
         else:
             status = 400
-    return render(request, "errands/laundry_round.html", _ctx(
-        request, "laundry", rnd=rnd, orders=orders, form=form, can_round=can_round and not rnd.returned_at,
-        shelf=selectors.laundry_shelf(orders) if rnd.returned_at else None, history=history_for(rnd),
-    ), status=status)
+    return render(
+        request,
+        "errands/laundry_round.html",
+        _ctx(
+            request,
+            "laundry",
+            rnd=rnd,
+            orders=orders,
+            form=form,
+            can_round=can_round and not rnd.returned_at,
+            shelf=selectors.laundry_shelf(orders) if rnd.returned_at else None,
+            history=history_for(rnd),
+        ),
+        status=status,
+    )
 
 
 # --- petty cash (R-CASH) ---------------------------------------------------------------------------------
@@ -502,16 +725,28 @@ def cash(request, print_view=False):
     qs = selectors.cash_ledger(user=request.user, prop=prop)
     summary = selectors.cash_summary(user=request.user, prop=prop)
     if print_view:
-        return render(request, "errands/cash_print.html", {"prop": prop, "rows": list(qs[:500]), "s": summary,
-                                                           "now": timezone.now()})
+        return render(
+            request,
+            "errands/cash_print.html",
+            {"prop": prop, "rows": list(qs[:500]), "s": summary, "now": timezone.now()},
+        )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "errands/cash.html", _ctx(
-        request, "cash", prop=prop, page_obj=page, s=summary,
-        can_use=can(request.user, "errands.cash_use", prop.pk),
-        can_approve=can(request.user, "errands.cash_approve", prop.pk),
-        can_topup=can(request.user, "errands.cash_topup", prop.pk),
-        replenish_form=f.ReplenishForm(), receive_form=f.AmountForm(),
-    ))
+    return render(
+        request,
+        "errands/cash.html",
+        _ctx(
+            request,
+            "cash",
+            prop=prop,
+            page_obj=page,
+            s=summary,
+            can_use=can(request.user, "errands.cash_use", prop.pk),
+            can_approve=can(request.user, "errands.cash_approve", prop.pk),
+            can_topup=can(request.user, "errands.cash_topup", prop.pk),
+            replenish_form=f.ReplenishForm(),
+            receive_form=f.AmountForm(),
+        ),
+    )
 
 
 @needs("errands.cash_view")
@@ -538,7 +773,9 @@ def cash_replenish(request):
 @needs("errands.cash_topup")
 @require_POST
 def cash_receive(request, pk):
-    req = get_object_or_404(PettyCashReplenishment.objects.restrict(request.user, "errands.cash_topup"), pk=pk)
+    req = get_object_or_404(
+        PettyCashReplenishment.objects.restrict(request.user, "errands.cash_topup"), pk=pk
+    )
     form = f.AmountForm(request.POST)
     try:
         if not form.is_valid():

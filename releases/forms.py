@@ -26,8 +26,14 @@ def parse_item_lines(text: str) -> list[dict]:
         line = line.replace(LARGE_MARK, "").strip()
         m = LINE_RE.match(line)
         if m:
-            out.append({"name": m["name"].strip(), "quantity": int(m["qty"]), "note": (m["note"] or "").strip(),
-                        "is_large": large})
+            out.append(
+                {
+                    "name": m["name"].strip(),
+                    "quantity": int(m["qty"]),
+                    "note": (m["note"] or "").strip(),
+                    "is_large": large,
+                }
+            )
         else:
             out.append({"name": line, "quantity": 1, "note": "", "is_large": large})
     return out
@@ -70,7 +76,10 @@ class ReleaseForm(forms.Form):
     )
     reason = forms.CharField(label=_("事由"), max_length=200, required=False)
     company_format_ref = forms.CharField(
-        label=_("公司专用放行格式批准编号"), max_length=50, required=False, help_text=_("公司产品定期出门时必填")
+        label=_("公司专用放行格式批准编号"),
+        max_length=50,
+        required=False,
+        help_text=_("公司产品定期出门时必填"),
     )
 
     def __init__(self, *args, prop=None, **kwargs):
@@ -81,7 +90,9 @@ class ReleaseForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
-        data["unit"], data["resident"] = resolve_occupant(self.prop, data["unit_label"], data["resident_name"])
+        data["unit"], data["resident"] = resolve_occupant(
+            self.prop, data["unit_label"], data["resident_name"]
+        )
         data["items"] = parse_item_lines(data["items_text"])
         return data
 
@@ -90,8 +101,16 @@ class ReleaseForm(forms.Form):
         return {
             k: d[k]
             for k in (
-                "kind", "unit", "resident", "carrier_name", "carrier_id_number", "carrier_phone", "planned_at",
-                "items", "reason", "company_format_ref",
+                "kind",
+                "unit",
+                "resident",
+                "carrier_name",
+                "carrier_id_number",
+                "carrier_phone",
+                "planned_at",
+                "items",
+                "reason",
+                "company_format_ref",
             )
         }
 
@@ -101,7 +120,9 @@ class ConfirmPhoneForm(forms.Form):
 
 
 class FeesForm(forms.Form):
-    note = forms.CharField(label=_("结算说明"), max_length=200, required=False, help_text=_("如 管理费、电费已结清至本月"))
+    note = forms.CharField(
+        label=_("结算说明"), max_length=200, required=False, help_text=_("如 管理费、电费已结清至本月")
+    )
 
 
 class IssueForm(forms.Form):

@@ -16,13 +16,18 @@ class GoodsRelease(BaseModel):
 
     property = models.ForeignKey(Property, on_delete=models.PROTECT, verbose_name=_("项目"))
     number = models.CharField(_("放行条编号"), max_length=30)
-    kind = models.CharField(_("类别"), max_length=20, choices=ReleaseKind.choices, default=ReleaseKind.ORDINARY)
+    kind = models.CharField(
+        _("类别"), max_length=20, choices=ReleaseKind.choices, default=ReleaseKind.ORDINARY
+    )
     status = models.CharField(
         _("状态"), max_length=20, choices=ReleaseStatus.choices, default=ReleaseStatus.APPLIED
     )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, verbose_name=_("房间"))
     resident = models.ForeignKey(
-        "residents.Resident", on_delete=models.PROTECT, related_name="goods_releases", verbose_name=_("申请业户")
+        "residents.Resident",
+        on_delete=models.PROTECT,
+        related_name="goods_releases",
+        verbose_name=_("申请业户"),
     )
     # R-REL-04/07: the person carrying the goods (经办人) leaves an ID copy and contact details and signs.
     carrier_name = models.CharField(_("经办人(携物人)"), max_length=50)
@@ -63,7 +68,12 @@ class GoodsRelease(BaseModel):
     filed_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
     # R-REL-10: after a mismatch the owner redoes the formalities: the new slip points at the returned one.
     replaces = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("重新办理自")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("重新办理自"),
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

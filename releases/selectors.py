@@ -33,8 +33,14 @@ def release_detail(*, user, pk: int, action: str = "releases.view") -> GoodsRele
     return get_object_or_404(
         GoodsRelease.objects.restrict(user, action)
         .select_related(
-            *LIST_RELATED, "confirmed_by", "fees_settled_confirmed_by", "issued_by", "checked_by", "filed_by",
-            "created_by", "replaces",
+            *LIST_RELATED,
+            "confirmed_by",
+            "fees_settled_confirmed_by",
+            "issued_by",
+            "checked_by",
+            "filed_by",
+            "created_by",
+            "replaces",
         )
         .prefetch_related("items"),
         pk=pk,

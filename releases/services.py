@@ -56,7 +56,9 @@ def _clean_items(items) -> list[dict]:
         try:
             qty = int(raw.get("quantity") or 1)
         except (TypeError, ValueError):
-            raise DomainError(f"“{name}”的数量无效。(Invalid quantity for “{name}”.)", field="items") from None
+            raise DomainError(
+                f"“{name}”的数量无效。(Invalid quantity for “{name}”.)", field="items"
+            ) from None
         if qty < 1 or qty > 9999:
             raise DomainError(f"“{name}”的数量须为 1–9999。(Quantity 1–9999.)", field="items")
         out.append(
@@ -341,7 +343,9 @@ def release_exit_check(
         rel.status = ReleaseStatus.RETURNED
     rel.checked_by, rel.checked_at = actor, now
     rel.save()
-    record_transition(rel, actor=actor, from_state=before, reason=rel.exit_note if not match else "核对相符,已签字放行")
+    record_transition(
+        rel, actor=actor, from_state=before, reason=rel.exit_note if not match else "核对相符,已签字放行"
+    )
     link = rel.get_absolute_url()
     if match:
         title = f"已放行,请归档:{rel.number}"
@@ -349,7 +353,10 @@ def release_exit_check(
         title = f"放行条核对不符,携物人已退回:{rel.number}"
     _later(
         lambda: notify_roles(
-            rel.property, [Role.CS_SUPERVISOR, Role.CS_ADMIN, Role.FRONT_DESK], title=title, link=link,
+            rel.property,
+            [Role.CS_SUPERVISOR, Role.CS_ADMIN, Role.FRONT_DESK],
+            title=title,
+            link=link,
             level="info" if match else "warning",
         )
     )
@@ -385,8 +392,10 @@ def release_reapply(*, actor, release: GoodsRelease, now: datetime | None = None
         "carrier_id_number": old.carrier_id_number,
         "carrier_phone": old.carrier_phone,
         "planned_at": old.planned_at,
-        "items": [{"name": i.name, "quantity": i.quantity, "is_large": i.is_large, "note": i.note}
-                  for i in old.items.all()],
+        "items": [
+            {"name": i.name, "quantity": i.quantity, "is_large": i.is_large, "note": i.note}
+            for i in old.items.all()
+        ],
         "kind": old.kind,
         "reason": old.reason,
         "company_format_ref": old.company_format_ref,
@@ -395,7 +404,10 @@ def release_reapply(*, actor, release: GoodsRelease, now: datetime | None = None
     new = release_apply(actor=actor, replaces=old, now=now, **data)
     if old.fees_settled_at and new.kind == ReleaseKind.MOVE_OUT:
         # The settlement confirmed for the returned slip still stands.
-        new.fees_settled_confirmed_by_id, new.fees_settled_at = old.fees_settled_confirmed_by_id, old.fees_settled_at
+        new.fees_settled_confirmed_by_id, new.fees_settled_at = (
+            old.fees_settled_confirmed_by_id,
+            old.fees_settled_at,
+        )
         new.fees_note = old.fees_note
         new.save(update_fields=["fees_settled_confirmed_by", "fees_settled_at", "fees_note"])
     return new

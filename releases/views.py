@@ -126,7 +126,8 @@ def _detail_context(request, rel, **forms):
         "can_issue": can(user, "releases.issue", pid),
         "can_fees": can(user, "releases.fees", pid),
         "can_exit": can(user, "releases.exit", pid),
-        "confirm_form": forms.get("confirm_form") or ConfirmPhoneForm(initial={"confirmed_with": rel.resident.name}),
+        "confirm_form": forms.get("confirm_form")
+        or ConfirmPhoneForm(initial={"confirmed_with": rel.resident.name}),
         "fees_form": forms.get("fees_form") or FeesForm(),
         "issue_form": forms.get("issue_form") or IssueForm(),
         "id_form": forms.get("id_form") or IdCopyForm(),
@@ -178,11 +179,15 @@ def _act(request, pk, action, call, form_class=None, form_key=None, ok=""):
 @require_POST
 def release_confirm(request, pk):
     return _act(
-        request, pk, "releases.apply",
+        request,
+        pk,
+        "releases.apply",
         lambda rel, d: services.release_confirm_phone(
             actor=request.user, release=rel, confirmed_with=d["confirmed_with"]
         ),
-        ConfirmPhoneForm, "confirm_form", "已记录业户电话确认。",
+        ConfirmPhoneForm,
+        "confirm_form",
+        "已记录业户电话确认。",
     )
 
 
@@ -190,9 +195,13 @@ def release_confirm(request, pk):
 @require_POST
 def release_id_copy(request, pk):
     return _act(
-        request, pk, "releases.apply",
+        request,
+        pk,
+        "releases.apply",
         lambda rel, d: services.release_attach_id_copy(actor=request.user, release=rel, upload=d["file"]),
-        IdCopyForm, "id_form", "已上传经办人证件复印件。",
+        IdCopyForm,
+        "id_form",
+        "已上传经办人证件复印件。",
     )
 
 
@@ -200,9 +209,13 @@ def release_id_copy(request, pk):
 @require_POST
 def release_fees(request, pk):
     return _act(
-        request, pk, "releases.fees",
+        request,
+        pk,
+        "releases.fees",
         lambda rel, d: services.release_confirm_fees(actor=request.user, release=rel, note=d["note"]),
-        FeesForm, "fees_form", "已确认费用结清。",
+        FeesForm,
+        "fees_form",
+        "已确认费用结清。",
     )
 
 
@@ -210,11 +223,15 @@ def release_fees(request, pk):
 @require_POST
 def release_issue(request, pk):
     return _act(
-        request, pk, "releases.issue",
+        request,
+        pk,
+        "releases.issue",
         lambda rel, d: services.release_issue(
             actor=request.user, release=rel, carrier_signed=d["carrier_signed"]
         ),
-        IssueForm, "issue_form", "放行条已开具,请打印一式两份。",
+        IssueForm,
+        "issue_form",
+        "放行条已开具,请打印一式两份。",
     )
 
 
@@ -222,8 +239,11 @@ def release_issue(request, pk):
 @require_POST
 def release_file(request, pk):
     return _act(
-        request, pk, "releases.apply",
-        lambda rel, d: services.release_file(actor=request.user, release=rel), ok="放行条已归档。",
+        request,
+        pk,
+        "releases.apply",
+        lambda rel, d: services.release_file(actor=request.user, release=rel),
+        ok="放行条已归档。",
     )
 
 
@@ -234,8 +254,12 @@ def release_reapply(request, pk):
     try:
         new = services.release_reapply(actor=request.user, release=rel)
     except DomainError as exc:
-        return render(request, "releases/detail.html", _detail_context(request, rel, error=exc.message),
-                      status=exc.status_code)
+        return render(
+            request,
+            "releases/detail.html",
+            _detail_context(request, rel, error=exc.message),
+            status=exc.status_code,
+        )
     messages.success(request, f"已重新办理,新放行条 {new.number}。")
     return redirect(new)
 
@@ -277,13 +301,17 @@ def exit_check(request, pk):
             else:
                 rel.refresh_from_db()
                 if rel.status == ReleaseStatus.PASSED:
-                    messages.success(request, f"{rel.number} 核对相符,已签字放行。请将放行条交回客服中心归档。")
+                    messages.success(
+                        request, f"{rel.number} 核对相符,已签字放行。请将放行条交回客服中心归档。"
+                    )
                 else:
                     messages.warning(request, f"{rel.number} 核对不符,已退回携物人,请其到客服中心重新办理。")
                 return redirect("releases:exit_list")
         else:
             error, status = "请选择核对结果。(Choose match or mismatch.)", 400
     return render(
-        request, "releases/exit_check.html", {"rel": rel, "items": items, "form": form, "error": error},
+        request,
+        "releases/exit_check.html",
+        {"rel": rel, "items": items, "form": form, "error": error},
         status=status,
     )

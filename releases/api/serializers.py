@@ -25,10 +25,33 @@ class GoodsReleaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = GoodsRelease
         fields = [
-            "id", "property", "number", "kind", "status", "status_display", "unit", "unit_label", "resident",
-            "resident_name", "carrier_name", "carrier_id_number", "carrier_phone", "planned_at", "reason",
-            "company_format_ref", "has_large_items", "confirmed_with", "confirmed_at", "fees_settled",
-            "fees_settled_at", "issued_at", "checked_at", "exit_note", "filed_at", "replaces", "items",
+            "id",
+            "property",
+            "number",
+            "kind",
+            "status",
+            "status_display",
+            "unit",
+            "unit_label",
+            "resident",
+            "resident_name",
+            "carrier_name",
+            "carrier_id_number",
+            "carrier_phone",
+            "planned_at",
+            "reason",
+            "company_format_ref",
+            "has_large_items",
+            "confirmed_with",
+            "confirmed_at",
+            "fees_settled",
+            "fees_settled_at",
+            "issued_at",
+            "checked_at",
+            "exit_note",
+            "filed_at",
+            "replaces",
+            "items",
             "created_at",
         ]
 
@@ -71,7 +94,9 @@ class IssueSerializer(serializers.Serializer):
 
 class ExitCheckSerializer(serializers.Serializer):
     match = serializers.BooleanField()
-    mismatched_item_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    mismatched_item_ids = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from core.api.base import ScopedViewSetMixin
 from core.models import Property, Unit
+from core.permissions import can
 from residents.models import Resident
 
 from .. import services
@@ -40,7 +41,9 @@ class GoodsReleaseViewSet(
 
     permission_action = "releases.view"
     queryset = (
-        GoodsRelease.objects.select_related("unit", "resident").prefetch_related("items").order_by("-created_at", "-id")
+        GoodsRelease.objects.select_related("unit", "resident")
+        .prefetch_related("items")
+        .order_by("-created_at", "-id")
     )
     serializer_class = s.GoodsReleaseSerializer
     parser_classes = [JSONParser, FormParser, MultiPartParser]
@@ -51,7 +54,11 @@ class GoodsReleaseViewSet(
         return qs.filter(status=st) if st else qs
 
     def _slip(self, pk, action_name):
-        return get_object_or_404(GoodsRelease.objects.restrict(self.request.user, action_name), pk=pk)
+        """Another property's slip is a 404; a slip the user may see but not act on is a 403."""
+        rel = get_object_or_404(GoodsRelease.objects.restrict(self.request.user, "releases.view"), pk=pk)
+        if not can(self.request.user, action_name, rel.property_id):
+            raise PermissionDenied()
+        return rel
 
     def _out(self, rel, code=status.HTTP_200_OK):
         rel = self.get_queryset().get(pk=rel.pk)
@@ -78,7 +85,9 @@ class GoodsReleaseViewSet(
         rel = self._slip(pk, "releases.apply")
         data = s.ConfirmPhoneSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(services.release_confirm_phone(actor=request.user, release=rel, **data.validated_data))
+        return self._out(
+            services.release_confirm_phone(actor=request.user, release=rel, **data.validated_data)
+        )
 
     @extend_schema(request={"multipart/form-data": s.IdCopySerializer}, responses=s.GoodsReleaseSerializer)
     @action(detail=True, methods=["post"], url_path="id-copy")
@@ -95,7 +104,9 @@ class GoodsReleaseViewSet(
         rel = self._slip(pk, "releases.fees")
         data = s.FeesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(services.release_confirm_fees(actor=request.user, release=rel, **data.validated_data))
+        return self._out(
+            services.release_confirm_fees(actor=request.user, release=rel, **data.validated_data)
+        )
 
     @extend_schema(request=s.IssueSerializer, responses=s.GoodsReleaseSerializer)
     @action(detail=True, methods=["post"])

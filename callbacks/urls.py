@@ -1,4 +1,41 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "callbacks"
-urlpatterns = []
+urlpatterns = [
+    path("", views.call_list, name="call_list"),
+    path("all/", views.callback_all, name="all"),
+    path("new/", views.callback_new, name="new"),
+    path("<int:pk>/", views.callback_detail, name="detail"),
+    path("<int:pk>/print/", views.callback_print, name="print"),
+    path("<int:pk>/script/", views.callback_script, name="script"),
+    path("<int:pk>/assign/", views.callback_assign, name="assign"),
+    path("<int:pk>/issue/", views.callback_issue, name="issue"),
+    path("<int:pk>/agree/", views.callback_agree, name="agree"),
+    path("<int:pk>/record/", views.callback_record, name="record"),
+    path("<int:pk>/review/", views.callback_review, name="review"),
+    path("<int:pk>/decide/", views.callback_decide, name="decide"),
+    path("contracts/", views.contracts, name="contracts"),
+    path("activities/", views.activities, name="activities"),
+    path("key-customers/", views.key_customers, name="key_customers"),
+    path("plans/", views.plans, name="plans"),
+    path("plans/new/", views.plan_new, name="plan_new"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan"),
+    path("visits/", views.visits, name="visits"),
+    path("visits/new/", views.visit_new, name="visit_new"),
+    path("visits/<int:pk>/", views.visit_detail, name="visit"),
+    path("visits/<int:pk>/print/", views.visit_print, name="visit_print"),
+    path("visits/<int:pk>/feedback/", views.visit_feedback, name="visit_feedback"),
+    path("visits/<int:pk>/review/", views.visit_review, name="visit_review"),
+    path("analysis/", views.analysis, name="analysis"),
+    path("analysis/generate/", views.report_generate, name="report_generate"),
+    path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("reports/<int:pk>/review/", views.report_review, name="report_review"),
+    path("reports/<int:pk>/send/", views.report_send, name="report_send"),
+    path("reports/<int:pk>/file/", views.report_file, name="report_file"),
+    path("surveys/", views.surveys, name="surveys"),
+    path("surveys/<int:pk>/", views.survey_detail, name="survey"),
+    path("surveys/<int:pk>/responses/", views.survey_response, name="survey_response"),
+    path("surveys/<int:pk>/report/", views.survey_report, name="survey_report"),
+]

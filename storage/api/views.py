@@ -7,7 +7,7 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -37,6 +37,12 @@ class _Base(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
         if p.get("property", "").isdigit():
             qs = qs.filter(property_id=p["property"])
         return qs
+
+
+def _need(request, action_name: str) -> None:
+    """A create is refused (403) for a user whose roles allow reading but not this write."""
+    if not can(request.user, action_name):
+        raise PermissionDenied()
 
 
 STATUS_PARAM = OpenApiParameter("status", str, description="状态")
@@ -77,6 +83,7 @@ class StoredItemViewSet(_Base):
 
     @extend_schema(request=s.StoredDepositSerializer, responses={201: s.StoredItemSerializer})
     def create(self, request):
+        _need(request, "storage.deposit")
         ser = s.StoredDepositSerializer(data=request.data, context={"request": request})
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
@@ -118,6 +125,7 @@ class StoredItemViewSet(_Base):
     def present(self, request):
         """R-STOR-12/13/20: the collector presents a 下联 — found by its number, then released, or refused
         with the alarm if the ticket was reported lost."""
+        _need(request, "storage.release")
         ser = s.StoredPresentTicketSerializer(data=request.data, context={"request": request})
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
@@ -160,6 +168,7 @@ class LostTicketReportViewSet(_Base):
 
     @extend_schema(request=s.LostTicketCreateSerializer, responses={201: s.LostTicketReportSerializer})
     def create(self, request):
+        _need(request, "storage.release")
         ser = s.LostTicketCreateSerializer(data=request.data, context={"request": request})
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
@@ -189,6 +198,7 @@ class HeldItemViewSet(_Base):
 
     @extend_schema(request=s.HeldCreateSerializer, responses={201: s.HeldItemSerializer})
     def create(self, request):
+        _need(request, "holding.write")
         ser = s.HeldCreateSerializer(data=request.data, context={"request": request})
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
@@ -239,6 +249,7 @@ class FoundItemViewSet(_Base):
 
     @extend_schema(request=s.FoundCreateSerializer, responses={201: s.FoundItemSerializer})
     def create(self, request):
+        _need(request, "lostfound.register")
         ser = s.FoundCreateSerializer(data=request.data, context={"request": request})
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)

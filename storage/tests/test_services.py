@@ -39,7 +39,9 @@ def _collect(item, actor, **kw):
 
 
 def _recipients(title_part):
-    return set(Notification.objects.filter(title__contains=title_part).values_list("recipient__username", flat=True))
+    return set(
+        Notification.objects.filter(title__contains=title_part).values_list("recipient__username", flat=True)
+    )
 
 
 # --- permissions -------------------------------------------------------------------------------------------
@@ -48,12 +50,28 @@ def _recipients(title_part):
 def test_permission_matrix(world):
     """Each declared action × role: exactly the roles of the table, and only in their own property."""
     expected = {
-        "storage.view": {Role.MANAGER, Role.SEC_SUPERVISOR, Role.GUARD, Role.CS_SUPERVISOR, Role.CS_ADMIN, Role.FRONT_DESK, Role.CLERK},
+        "storage.view": {
+            Role.MANAGER,
+            Role.SEC_SUPERVISOR,
+            Role.GUARD,
+            Role.CS_SUPERVISOR,
+            Role.CS_ADMIN,
+            Role.FRONT_DESK,
+            Role.CLERK,
+        },
         "storage.deposit": {Role.CS_SUPERVISOR, Role.CS_ADMIN, Role.FRONT_DESK, Role.CLERK},
         "storage.release": {Role.CS_SUPERVISOR, Role.CS_ADMIN, Role.FRONT_DESK, Role.CLERK},
         "storage.file": {Role.CS_SUPERVISOR},
         "holding.write": {Role.CS_SUPERVISOR, Role.CS_ADMIN, Role.FRONT_DESK, Role.CLERK},
-        "lostfound.view": {Role.MANAGER, Role.SEC_SUPERVISOR, Role.GUARD, Role.CS_SUPERVISOR, Role.CS_ADMIN, Role.FRONT_DESK, Role.CLERK},
+        "lostfound.view": {
+            Role.MANAGER,
+            Role.SEC_SUPERVISOR,
+            Role.GUARD,
+            Role.CS_SUPERVISOR,
+            Role.CS_ADMIN,
+            Role.FRONT_DESK,
+            Role.CLERK,
+        },
         "lostfound.register": {Role.CS_SUPERVISOR, Role.CS_ADMIN, Role.FRONT_DESK, Role.CLERK},
         "lostfound.claim": {Role.CS_SUPERVISOR},
         "lostfound.dispose": {Role.CS_SUPERVISOR},
@@ -99,7 +117,13 @@ def test_engineer_cannot_deposit(world, owner):
 def test_resident_and_guest_deposits(world, owner, deposit):
     item = deposit()
     assert item.depositor_name == "王芳" and item.unit == world.u1 and item.resident == owner
-    guest = deposit(depositor_kind=DepositorKind.GUEST, resident=None, unit=None, depositor_name="张三", depositor_phone="13900001111")
+    guest = deposit(
+        depositor_kind=DepositorKind.GUEST,
+        resident=None,
+        unit=None,
+        depositor_name="张三",
+        depositor_phone="13900001111",
+    )
     assert guest.depositor_kind == DepositorKind.GUEST
     with pytest.raises(DomainError) as e:
         deposit(depositor_kind=DepositorKind.GUEST, resident=None, depositor_name="张三", depositor_phone="")
@@ -120,7 +144,11 @@ def test_only_the_front_desk_side_receives(world, deposit):
 def test_every_step_leaves_a_written_record(world, deposit):
     item = deposit()
     _collect(item, world.frontdesk)
-    actions = list(HistoryEntry.objects.filter(object_id=item.pk, content_type__model="storeditem").values_list("action", "to_state"))
+    actions = list(
+        HistoryEntry.objects.filter(object_id=item.pk, content_type__model="storeditem").values_list(
+            "action", "to_state"
+        )
+    )
     assert ("create", "") in actions and ("transition", StoredStatus.COLLECTED) in actions
 
 
@@ -190,7 +218,12 @@ def test_storeroom_suggested_over_24h_large_or_a_week_small(world, deposit):
 def test_register_holds_the_ticket_content(world, deposit):
     item = deposit(count=2, description="红色行李箱")
     row = selectors.stored_item_list(user=world.frontdesk, prop=world.p1).get()
-    assert (row.ticket_no, row.description, row.count, row.depositor_name) == (item.ticket_no, "红色行李箱", 2, "王芳")
+    assert (row.ticket_no, row.description, row.count, row.depositor_name) == (
+        item.ticket_no,
+        "红色行李箱",
+        2,
+        "王芳",
+    )
 
 
 # R-STOR-09
@@ -224,7 +257,10 @@ def test_handover_check_lists_everything_and_missing_alerts_supervisor(
     assert {(r["kind"], r["id"]) for r in rows} == {("stored", a.pk), ("held", h.pk), ("found", f.pk)}
     with django_capture_on_commit_callbacks(execute=True):
         ok = services.custody_check_record(
-            actor=world.frontdesk, prop=world.p1, present=[f"stored:{a.pk}", f"held:{h.pk}", f"found:{f.pk}"], outgoing=world.clerk
+            actor=world.frontdesk,
+            prop=world.p1,
+            present=[f"stored:{a.pk}", f"held:{h.pk}", f"found:{f.pk}"],
+            outgoing=world.clerk,
         )
     assert ok.total == 3 and ok.missing == 0
     assert not Notification.objects.filter(title__contains="缺失").exists()
@@ -241,7 +277,9 @@ def test_handover_check_lists_everything_and_missing_alerts_supervisor(
     assert [ln["note"] for ln in bad.missing_lines() if ln["kind"] == "held"] == ["交班人说业主已取走,未签字"]
     assert _recipients("缺失") == {"supervisor"}
     with pytest.raises(DomainError):
-        services.custody_check_record(actor=world.frontdesk, prop=world.p1, present=[], outgoing=world.frontdesk)
+        services.custody_check_record(
+            actor=world.frontdesk, prop=world.p1, present=[], outgoing=world.frontdesk
+        )
     with pytest.raises(NotAllowed):
         services.custody_check_record(actor=world.guard, prop=world.p1, present=[])
 
@@ -253,7 +291,13 @@ def test_other_collector_leaves_id_copy(world, deposit, id_copy):
         _collect(item, world.frontdesk, collector_name="王芳的丈夫", collector_is_depositor=False)
     assert e.value.field == "collector_id_number"
     with pytest.raises(DomainError) as e:
-        _collect(item, world.frontdesk, collector_name="王芳的丈夫", collector_is_depositor=False, collector_id_number="110101198001011234")
+        _collect(
+            item,
+            world.frontdesk,
+            collector_name="王芳的丈夫",
+            collector_is_depositor=False,
+            collector_id_number="110101198001011234",
+        )
     assert e.value.field == "id_copy"
     item.refresh_from_db()
     assert item.status == StoredStatus.STORED
@@ -273,8 +317,14 @@ def test_other_collector_leaves_id_copy(world, deposit, id_copy):
 # R-STOR-13
 def test_lookup_by_presented_number(world, deposit):
     item = deposit()
-    assert selectors.stored_item_by_ticket(user=world.frontdesk, prop=world.p1, ticket_no=item.ticket_no.lower()) == item
-    assert selectors.stored_item_by_ticket(user=world.frontdesk2, prop=world.p1, ticket_no=item.ticket_no) is None
+    assert (
+        selectors.stored_item_by_ticket(user=world.frontdesk, prop=world.p1, ticket_no=item.ticket_no.lower())
+        == item
+    )
+    assert (
+        selectors.stored_item_by_ticket(user=world.frontdesk2, prop=world.p1, ticket_no=item.ticket_no)
+        is None
+    )
 
 
 # R-STOR-14
@@ -333,21 +383,38 @@ def test_parts_stapled_and_filed_by_supervisor(world, deposit, django_capture_on
 def test_lost_ticket_then_collect_with_id(world, deposit, id_copy):
     item = deposit()
     with pytest.raises(DomainError) as e:
-        services.lost_ticket_report(actor=world.frontdesk, prop=world.p1, ticket_no=item.ticket_no, reporter_name="李四")
+        services.lost_ticket_report(
+            actor=world.frontdesk, prop=world.p1, ticket_no=item.ticket_no, reporter_name="李四"
+        )
     assert e.value.field == "reporter_name"
     with pytest.raises(DomainError) as e:
         services.lost_ticket_report(
-            actor=world.frontdesk, prop=world.p1, ticket_no=item.ticket_no, reporter_name="王芳", unit_label="3-0501"
+            actor=world.frontdesk,
+            prop=world.p1,
+            ticket_no=item.ticket_no,
+            reporter_name="王芳",
+            unit_label="3-0501",
         )
     assert e.value.field == "unit_label"
     report = services.lost_ticket_report(
-        actor=world.frontdesk, prop=world.p1, ticket_no=item.ticket_no.lower(), reporter_name="王芳", unit_label="3-1201"
+        actor=world.frontdesk,
+        prop=world.p1,
+        ticket_no=item.ticket_no.lower(),
+        reporter_name="王芳",
+        unit_label="3-1201",
     )
     item.refresh_from_db()
     assert report.outcome == LostReportOutcome.BLOCKED and item.status == StoredStatus.LOST_TICKET
     with pytest.raises(DomainError):
-        services.lost_ticket_report(actor=world.frontdesk, prop=world.p1, ticket_no=item.ticket_no, reporter_name="王芳")
-    id_args = {"method": CollectMethod.ID_AFTER_LOSS, "presented_ticket_no": "", "parts_stapled": False, "halves_match": False}
+        services.lost_ticket_report(
+            actor=world.frontdesk, prop=world.p1, ticket_no=item.ticket_no, reporter_name="王芳"
+        )
+    id_args = {
+        "method": CollectMethod.ID_AFTER_LOSS,
+        "presented_ticket_no": "",
+        "parts_stapled": False,
+        "halves_match": False,
+    }
     with pytest.raises(DomainError) as e:
         _collect(item, world.frontdesk, **id_args)
     assert e.value.field == "collector_id_number"
@@ -369,7 +436,9 @@ def test_lost_after_misuse_goes_to_security(world, deposit, secsup, django_captu
     item = deposit()
     _collect(item, world.frontdesk, collector_name="冒领人", collector_is_depositor=True)
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.lost_ticket_report(actor=world.frontdesk, prop=world.p1, ticket_no=item.ticket_no, reporter_name="王芳")
+        report = services.lost_ticket_report(
+            actor=world.frontdesk, prop=world.p1, ticket_no=item.ticket_no, reporter_name="王芳"
+        )
     assert report.outcome == LostReportOutcome.ALREADY_COLLECTED
     assert _recipients("疑被冒领") == {"secsup", "guard", "supervisor"}
 
@@ -377,7 +446,9 @@ def test_lost_after_misuse_goes_to_security(world, deposit, secsup, django_captu
 # R-STOR-20
 def test_presenting_a_lost_ticket_refuses_and_alerts(world, deposit, secsup):
     item = deposit()
-    services.lost_ticket_report(actor=world.frontdesk, prop=world.p1, ticket_no=item.ticket_no, reporter_name="王芳")
+    services.lost_ticket_report(
+        actor=world.frontdesk, prop=world.p1, ticket_no=item.ticket_no, reporter_name="王芳"
+    )
     with pytest.raises(DomainError) as e:
         _collect(item, world.frontdesk, collector_name="陌生人")
     assert e.value.code == "lost_ticket" and "稳住来人" in str(e.value.message)
@@ -412,7 +483,13 @@ def test_the_three_holding_cases(world, hold):
 
 # R-HOLD-03
 def test_visitor_leaving_for_owner_is_allowed(world, hold):
-    c = hold(case=HoldCase.VISITOR_FOR_OWNER, depositor_name="快递以外的朋友赵六", collector_name="王芳", is_key=False, description="书")
+    c = hold(
+        case=HoldCase.VISITOR_FOR_OWNER,
+        depositor_name="快递以外的朋友赵六",
+        collector_name="王芳",
+        is_key=False,
+        description="书",
+    )
     assert c.case == HoldCase.VISITOR_FOR_OWNER
 
 
@@ -463,7 +540,12 @@ def test_one_record_type_for_both_names():
 # R-HOLD-08, R-HOLD-11
 def test_identity_checked_and_signature_before_hand_over(world, hold):
     h = hold(case=HoldCase.OWNER_SELF, collector_name="", is_key=False)
-    base = {"actor": world.frontdesk, "item": h, "collector_kind": HeldCollectorKind.DEPOSITOR, "collector_name": "王芳"}
+    base = {
+        "actor": world.frontdesk,
+        "item": h,
+        "collector_kind": HeldCollectorKind.DEPOSITOR,
+        "collector_name": "王芳",
+    }
     with pytest.raises(DomainError) as e:
         services.held_item_collect(**base, identity_checked=False, collector_signed=True)
     assert e.value.field == "identity_checked"
@@ -471,7 +553,9 @@ def test_identity_checked_and_signature_before_hand_over(world, hold):
         services.held_item_collect(**base, identity_checked=True, collector_signed=False)
     assert e.value.field == "collector_signed"
     with pytest.raises(DomainError) as e:
-        services.held_item_collect(**{**base, "collector_name": "别人"}, identity_checked=True, collector_signed=True)
+        services.held_item_collect(
+            **{**base, "collector_name": "别人"}, identity_checked=True, collector_signed=True
+        )
     assert e.value.field == "collector_name"
     h = services.held_item_collect(**base, identity_checked=True, collector_signed=True)
     assert h.status == HeldStatus.COLLECTED and h.collector_signed and h.identity_checked
@@ -482,7 +566,13 @@ def test_identity_checked_and_signature_before_hand_over(world, hold):
 # R-HOLD-09
 def test_non_resident_shows_id_and_third_party_needs_depositor_confirmation(world, hold, id_copy):
     h = hold()
-    named = {"actor": world.frontdesk, "item": h, "collector_kind": HeldCollectorKind.NAMED, "identity_checked": True, "collector_signed": True}
+    named = {
+        "actor": world.frontdesk,
+        "item": h,
+        "collector_kind": HeldCollectorKind.NAMED,
+        "identity_checked": True,
+        "collector_signed": True,
+    }
     with pytest.raises(DomainError) as e:
         services.held_item_collect(**named, collector_name="李师傅")
     assert e.value.field == "collector_id_number"
@@ -496,7 +586,9 @@ def test_non_resident_shows_id_and_third_party_needs_depositor_confirmation(worl
     with pytest.raises(DomainError) as e:
         services.held_item_collect(**third, collector_id_number="110101197001015678")
     assert e.value.field == "depositor_confirmed_via"
-    h = services.held_item_collect(**third, collector_id_number="110101197001015678", depositor_confirmed_via="phone")
+    h = services.held_item_collect(
+        **third, collector_id_number="110101197001015678", depositor_confirmed_via="phone"
+    )
     assert h.depositor_confirmed_via == "phone" and h.depositor_confirmed_at == h.collected_at
     assert h.masked_id_number() == "1101**********5678"
 
@@ -541,9 +633,13 @@ def test_long_uncollected_items_are_chased_once_per_interval(world, hold):
     assert services.holding_chase_overdue(now=later + timedelta(hours=2)) == 0
     late.refresh_from_db()
     assert late.chase_count == 1
-    desk = set(Notification.objects.filter(title__contains="超期未领").values_list("recipient__username", flat=True))
+    desk = set(
+        Notification.objects.filter(title__contains="超期未领").values_list("recipient__username", flat=True)
+    )
     assert {"frontdesk", "clerk", "admin1", "supervisor"} <= desk and "guard" not in desk
-    assert services.holding_chase_overdue(now=later + services.HOLD_CHASE_INTERVAL + timedelta(minutes=1)) == 1
+    assert (
+        services.holding_chase_overdue(now=later + services.HOLD_CHASE_INTERVAL + timedelta(minutes=1)) == 1
+    )
     services.held_item_chase_note(actor=world.frontdesk, item=late, note="已电话联系,明天来取")
     late.refresh_from_db()
     assert "明天来取" in late.chase_note and late.chase_count == 2
@@ -613,13 +709,20 @@ def test_owner_search_notes(world, found):
 # R-INC-20
 def test_claim_confirmed_by_supervisor_with_signature(world, found):
     f = found()
-    args = {"item": f, "claimant_name": "王芳", "claimant_id_number": "110101199001011234", "claim_evidence": "说出伞柄有划痕"}
+    args = {
+        "item": f,
+        "claimant_name": "王芳",
+        "claimant_id_number": "110101199001011234",
+        "claim_evidence": "说出伞柄有划痕",
+    }
     with pytest.raises(NotAllowed):
         services.found_item_claim(actor=world.frontdesk, claimant_signed=True, **args)
     with pytest.raises(DomainError) as e:
         services.found_item_claim(actor=world.supervisor, claimant_signed=False, **args)
     assert e.value.field == "claimant_signed"
-    f = services.found_item_claim(actor=world.supervisor, claimant_signed=True, claimant_unit=world.u1, **args)
+    f = services.found_item_claim(
+        actor=world.supervisor, claimant_signed=True, claimant_unit=world.u1, **args
+    )
     assert f.status == FoundStatus.CLAIMED and f.claim_confirmed_by == world.supervisor
     with pytest.raises(Conflict):
         services.found_item_claim(actor=world.supervisor, claimant_signed=True, **args)
@@ -628,21 +731,35 @@ def test_claim_confirmed_by_supervisor_with_signature(world, found):
 # R-INC-21
 def test_retention_and_disposal_after_it(world, found):
     found_at = timezone.make_aware(timezone.datetime(2026, 1, 31, 10, 0))
-    low = found(value_estimate="100", found_at=found_at, handed_in_at=found_at, now=found_at + timedelta(minutes=5))
-    high = found(value_estimate="101", found_at=found_at, handed_in_at=found_at, now=found_at + timedelta(minutes=5))
+    low = found(
+        value_estimate="100", found_at=found_at, handed_in_at=found_at, now=found_at + timedelta(minutes=5)
+    )
+    high = found(
+        value_estimate="101", found_at=found_at, handed_in_at=found_at, now=found_at + timedelta(minutes=5)
+    )
     assert low.retention_until == date(2026, 4, 30)  # 3 months, day clamped
     assert high.retention_until == date(2027, 1, 31)  # 1 year
     assert services.FOUND_RETENTION_MONTHS_LOW == 3 and services.FOUND_RETENTION_MONTHS_HIGH == 12
     still = timezone.make_aware(timezone.datetime(2026, 4, 30, 12, 0))
     with pytest.raises(DomainError) as e:
-        services.found_item_dispose(actor=world.supervisor, item=low, method=DisposalMethod.DONATE, note="捐赠", now=still)
+        services.found_item_dispose(
+            actor=world.supervisor, item=low, method=DisposalMethod.DONATE, note="捐赠", now=still
+        )
     assert "期满" in str(e.value.message)
     with pytest.raises(NotAllowed):
-        services.found_item_dispose(actor=world.frontdesk, item=low, method=DisposalMethod.DONATE, note="捐赠")
+        services.found_item_dispose(
+            actor=world.frontdesk, item=low, method=DisposalMethod.DONATE, note="捐赠"
+        )
     after = timezone.make_aware(timezone.datetime(2026, 5, 1, 9, 0))
-    low = services.found_item_dispose(actor=world.supervisor, item=low, method=DisposalMethod.DONATE, note="捐赠给社区", now=after)
+    low = services.found_item_dispose(
+        actor=world.supervisor, item=low, method=DisposalMethod.DONATE, note="捐赠给社区", now=after
+    )
     assert low.status == FoundStatus.DISPOSED and low.disposal_approved_by == world.supervisor
-    assert set(selectors.found_item_list(user=world.supervisor, prop=world.p1, status="awaiting_disposal", today=date(2027, 2, 1))) == {high}
+    assert set(
+        selectors.found_item_list(
+            user=world.supervisor, prop=world.p1, status="awaiting_disposal", today=date(2027, 2, 1)
+        )
+    ) == {high}
 
 
 def test_add_months_edges():
@@ -658,9 +775,15 @@ def test_desk_summary_and_handover_counts(world, deposit, hold, found):
     from duty.handover import counts_now
 
     now = timezone.now()
-    deposit(size_class=SizeClass.LARGE, now=now - timedelta(hours=30), expected_collect_at=now + timedelta(hours=1))
+    deposit(
+        size_class=SizeClass.LARGE,
+        now=now - timedelta(hours=30),
+        expected_collect_at=now + timedelta(hours=1),
+    )
     lost = deposit()
-    services.lost_ticket_report(actor=world.frontdesk, prop=world.p1, ticket_no=lost.ticket_no, reporter_name="王芳")
+    services.lost_ticket_report(
+        actor=world.frontdesk, prop=world.p1, ticket_no=lost.ticket_no, reporter_name="王芳"
+    )
     hold(collect_by=now + timedelta(minutes=5), now=now - timedelta(hours=2))
     found(value_estimate="500")
     s = selectors.desk_summary(user=world.frontdesk, prop=world.p1, now=now + timedelta(minutes=10))

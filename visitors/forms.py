@@ -114,7 +114,7 @@ class ContactForm(forms.Form):
 
     method = forms.ChoiceField(label=_("确认方式"), choices=ConfirmMethod.choices, widget=forms.RadioSelect)
     source = forms.ChoiceField(
-        label=_("号码来源"), choices=ContactSource.choices, initial=ContactSource.REGISTER
+        label=_("号码来源"), choices=ContactSource.choices, initial=ContactSource.REGISTER, required=False
     )
     contacted_with = forms.CharField(label=_("确认人(接听的住户)"), max_length=50, required=False)
     result = forms.ChoiceField(label=_("结果"), choices=ConfirmResult.choices, widget=forms.RadioSelect)
@@ -122,6 +122,9 @@ class ContactForm(forms.Form):
         label=_("已核对访客证件与业主预留信息"), required=False, help_text=_("业主交代“家中无人”时必选")
     )
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def clean_source(self):
+        return self.cleaned_data.get("source") or ContactSource.REGISTER
 
 
 class MessageForm(forms.Form):

@@ -120,7 +120,14 @@ REPAIR = [
 ]
 
 COMPLAINT = [
-    Step("referred", _("转《投诉处理程序》(生成投诉单/登记转介)"), "R-HELP-14", effect="refer_complaint"),
+    Step(
+        "referred",
+        _("转《投诉处理程序》(生成投诉单/登记转介)"),
+        "R-HELP-14",
+        effect="refer_complaint",
+        # R-CMP-06: whatever it concerns, the customer is first apologised to, then the complaint registered
+        fields=(Field("apologised", _("已向住户致歉"), "choice", choices=(("yes", _("已致歉")),)),),
+    ),
     Step("resident_told", _("告知住户处理安排"), "R-HELP-04", requires=("referred",)),
 ]
 

@@ -18,7 +18,7 @@ from core.permissions import require, roles_of
 from core.registry import Registry
 from servicedesk import services as sd
 from servicedesk.choices import Channel, EventKind, Priority, RequestKind
-from servicedesk.engine import WORKFLOWS
+from servicedesk.engine import PANELS, WORKFLOWS
 
 from . import checklists
 from .choices import (
@@ -263,25 +263,30 @@ def _run_effect(effect: str, *, actor, help: HelpRequest, values: dict) -> dict:
 
 def _refer_to_flow(*, actor, help: HelpRequest, kind: str) -> HelpReferral:
     req = help.request
-    linked = None
-    if kind in REFERRAL_CREATORS:
-        linked = REFERRAL_CREATORS.get(kind).func(actor=actor, help=help)
-    elif str(kind) in WORKFLOWS:
-        linked = sd.request_create(
-            actor=actor,
-            prop=req.property,
-            kind=kind,
-            channel=req.channel,
-            title=req.title,
-            description=f"{req.description}\n(由求助 {req.number} 转入)",
-            reporter_name=req.reporter_name,
-            contact_phone=req.contact_phone,
-            reporter=req.reporter,
-            unit=req.unit,
-            location=req.location,
-            location_detail=req.location_detail,
-            received_at=req.received_at,
-        )
+    linked, why = None, ""
+    try:
+        with transaction.atomic():  # a refusal of the other flow leaves a recorded referral, not an error
+            if kind in REFERRAL_CREATORS:
+                linked = REFERRAL_CREATORS.get(kind).func(actor=actor, help=help)
+            elif str(kind) in WORKFLOWS and str(kind) not in PANELS:
+                # a kind without its own detail record: a plain request of the engine is complete
+                linked = sd.request_create(
+                    actor=actor,
+                    prop=req.property,
+                    kind=kind,
+                    channel=req.channel,
+                    title=req.title,
+                    description=f"{req.description}\n(由求助 {req.number} 转入)",
+                    reporter_name=req.reporter_name,
+                    contact_phone=req.contact_phone,
+                    reporter=req.reporter,
+                    unit=req.unit,
+                    location=req.location,
+                    location_detail=req.location_detail,
+                )
+    except DomainError as exc:
+        linked, why = None, str(exc.message)
+    if linked is not None:
         _event(linked, actor, f"由求助 {req.number} 转入", data={"help": req.pk})
     dept = Department.objects.filter(property_id=req.property_id, kind=FLOW_DEPARTMENT[kind]).first()
     label = RequestKind(kind).label
@@ -291,7 +296,10 @@ def _refer_to_flow(*, actor, help: HelpRequest, kind: str) -> HelpReferral:
         target=f"{label}流程" + (f" {linked.number}" if linked else f"({dept or ''})"),
         department=dept,
         linked_request=linked,
-        note="" if linked else _("%(k)s流程尚未启用,已登记转介") % {"k": label},
+        note=""
+        if linked
+        else (why and _("未能自动开单:%(m)s,已登记转介") % {"m": why})
+        or _("%(k)s流程尚未启用,已登记转介") % {"k": label},
         created_by=actor,
         created_at=timezone.now(),
     )

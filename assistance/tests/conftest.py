@@ -59,8 +59,11 @@ def fake_flow(monkeypatch):
         NEW = "new", "新"
         DONE = "done", "完成"
 
+    from servicedesk.engine import PANELS
+
     def add(kind):
         monkeypatch.delitem(REFERRAL_CREATORS._entries, kind, raising=False)
+        monkeypatch.delitem(PANELS._entries, kind, raising=False)
         monkeypatch.setitem(
             WORKFLOWS,
             kind,

@@ -252,11 +252,14 @@ def test_repair_help_records_referral_when_no_repair_flow(world, make_help, no_f
 def test_complaint_help_goes_into_the_complaint_flow(world, make_help, fake_flow, no_flow):
     fake_flow("complaint")
     h = make_help("complaint", description="楼上装修噪音")
-    tick(world, h, "referred")
+    with pytest.raises(DomainError) as e:  # R-CMP-06: apologise first
+        tick(world, h, "referred")
+    assert e.value.field == "apologised"
+    tick(world, h, "referred", apologised="yes")
     assert h.referrals.get().linked_request.kind == "complaint"
     no_flow("complaint")
     h2 = make_help("complaint")
-    tick(world, h2, "referred")
+    tick(world, h2, "referred", apologised="yes")
     assert h2.referrals.get().linked_request is None
 
 
@@ -282,6 +285,44 @@ def test_a_registered_referral_creator_is_used(world, make_help, monkeypatch):
     h = make_help("repair")
     tick(world, h, "referred")
     assert h.referrals.get().linked_request == made[0]
+
+
+# R-HELP-14
+@pytest.mark.skipif(
+    not __import__("django.apps").apps.apps.is_installed("repairs"), reason="repairs app absent"
+)
+def test_repair_help_enters_the_real_repair_flow(world, make_help):
+    from repairs.models import RepairOrder
+
+    h = make_help("repair", description="卫生间地漏堵塞")
+    tick(world, h, "referred")
+    linked = h.referrals.get().linked_request
+    assert (
+        linked is not None and linked.kind == "repair" and RepairOrder.objects.filter(pk=linked.pk).exists()
+    )
+
+
+# R-HELP-14
+def test_a_refusing_flow_leaves_a_recorded_referral(world, make_help, monkeypatch):
+    def refuse(*, actor, help):
+        sd.request_create(
+            actor=actor,
+            prop=help.request.property,
+            kind="consultation",
+            channel="phone",
+            title="t",
+            description="d",
+            reporter_name="x",
+        )
+        raise DomainError("户内报修须填写房号。")
+
+    monkeypatch.setitem(services.REFERRAL_CREATORS._entries, "repair", None)
+    services.REFERRAL_CREATORS.register("repair", "报修", refuse)
+    h = make_help("repair", unit=None)
+    tick(world, h, "referred")
+    ref = h.referrals.get()
+    assert ref.linked_request is None and "未能自动开单" in ref.note and "房号" in ref.note
+    assert not ServiceRequest.objects.filter(kind="consultation").exists()  # rolled back to the savepoint
 
 
 # R-HELP-05

@@ -114,7 +114,7 @@ def test_record_and_review_through_the_pages(world, client_as, cb):
         client_as(world.admin1)
         .post(f"/callbacks/{cb.pk}/decide/", {"decision": "reopen", "note": "x"})
         .status_code
-        == 400
+        == 403
     )
     r = client_as(world.supervisor).post(
         f"/callbacks/{cb.pk}/decide/", {"decision": "reopen", "note": "返修"}

@@ -70,6 +70,8 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
     )
     serializer_class = s.ComplaintSerializer
     filterset_class = ComplaintFilter
+    lookup_url_kwarg = "id"
+    lookup_value_regex = r"\d+"
 
     def _out(self, c, text=None, status=200):
         c = Complaint.objects.select_related("request").prefetch_related("proposals").get(pk=c.pk)
@@ -125,8 +127,8 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         return self._out(c, status=201)
 
     @extend_schema(request=s.UpdateSerializer, responses=s.ComplaintSerializer)
-    @action(detail=True, methods=["post"])
-    def update_fields(self, request, pk=None):
+    @action(detail=True, methods=["post"], url_path="update")
+    def update_fields(self, request, **kwargs):
         c = self.get_object()
         v = dict(self._in(s.UpdateSerializer))
         reason = v.pop("reason", "")
@@ -135,7 +137,7 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
 
     @extend_schema(request=s.JudgeSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
-    def judge(self, request, pk=None):
+    def judge(self, request, **kwargs):
         c = self.get_object()
         v = self._in(s.JudgeSerializer)
         pid = c.request.property_id
@@ -158,7 +160,7 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
 
     @extend_schema(request=s.ProposalCreateSerializer, responses={201: s.ProposalSerializer})
     @action(detail=True, methods=["post"])
-    def proposals(self, request, pk=None):
+    def proposals(self, request, **kwargs):
         c = self.get_object()
         v = self._in(s.ProposalCreateSerializer)
         p = services.proposal_add(
@@ -171,7 +173,7 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
 
     @extend_schema(request=s.InstructSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
-    def instruct(self, request, pk=None):
+    def instruct(self, request, **kwargs):
         c = self.get_object()
         v = self._in(s.InstructSerializer)
         p = HandlingProposal.objects.filter(pk=v["proposal"], complaint=c).first()
@@ -182,7 +184,7 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
 
     @extend_schema(request=s.StepSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
-    def step(self, request, pk=None):
+    def step(self, request, **kwargs):
         """Plain steps: submit_proposals, return_proposals, start_handling, callback_done, archive, reopen, rejudge."""
         c = self.get_object()
         v = self._in(s.StepSerializer)
@@ -191,7 +193,7 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
 
     @extend_schema(request=s.ReasonSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
+    def reopen(self, request, **kwargs):
         """业户不满意 (e.g. on the day-3 callback): the supervisor reopens with a reason."""
         c = self.get_object()
         v = self._in(s.ReasonSerializer)
@@ -200,7 +202,7 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
 
     @extend_schema(request=s.CompleteSerializer, responses=s.ComplaintWithLanguageSerializer)
     @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None):
+    def complete(self, request, **kwargs):
         c = self.get_object()
         v = self._in(s.CompleteSerializer)
         services.complaint_complete(
@@ -210,7 +212,7 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
 
     @extend_schema(request=s.ReplySerializer, responses=s.ComplaintWithLanguageSerializer)
     @action(detail=True, methods=["post"])
-    def reply(self, request, pk=None):
+    def reply(self, request, **kwargs):
         """答复业户 — the same-day reply, progress, and a 下次回复时间 when not yet solved."""
         c = self.get_object()
         v = self._in(s.ReplySerializer)
@@ -221,7 +223,7 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
 
     @extend_schema(request=s.ReplySerializer, responses=s.ComplaintWithLanguageSerializer)
     @action(detail=True, methods=["post"], url_path="reply-result")
-    def reply_result(self, request, pk=None):
+    def reply_result(self, request, **kwargs):
         c = self.get_object()
         v = self._in(s.ReplySerializer)
         services.complaint_reply_result(actor=request.user, complaint=c, text=v["text"])
@@ -229,7 +231,7 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
 
     @extend_schema(request=s.ReplySerializer, responses=s.ComplaintWithLanguageSerializer)
     @action(detail=True, methods=["post"], url_path="answer-invalid")
-    def answer_invalid(self, request, pk=None):
+    def answer_invalid(self, request, **kwargs):
         c = self.get_object()
         v = self._in(s.ReplySerializer)
         services.complaint_answer_invalid(actor=request.user, complaint=c, text=v["text"])
@@ -237,7 +239,7 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
 
     @extend_schema(request=s.UnderstandingSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"], url_path="close-invalid")
-    def close_invalid(self, request, pk=None):
+    def close_invalid(self, request, **kwargs):
         c = self.get_object()
         v = self._in(s.UnderstandingSerializer)
         services.complaint_close_invalid(actor=request.user, complaint=c, understanding=v["understanding"])
@@ -245,7 +247,7 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
 
     @extend_schema(request=s.ReplySerializer, responses=s.ComplaintWithLanguageSerializer)
     @action(detail=True, methods=["post"], url_path="written-reply")
-    def written_reply(self, request, pk=None):
+    def written_reply(self, request, **kwargs):
         c = self.get_object()
         v = self._in(s.ReplySerializer)
         services.written_reply_draft(actor=request.user, complaint=c, text=v["text"])
@@ -253,14 +255,14 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
 
     @extend_schema(request=None, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"], url_path="written-reply/approve")
-    def approve_written_reply(self, request, pk=None):
+    def approve_written_reply(self, request, **kwargs):
         c = self.get_object()
         services.written_reply_approve(actor=request.user, complaint=c)
         return self._out(c)
 
     @extend_schema(request=s.ApologySerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
-    def apology(self, request, pk=None):
+    def apology(self, request, **kwargs):
         """Generate the 道歉信 from the template (R-CMP-26)."""
         c = self.get_object()
         v = self._in(s.ApologySerializer)
@@ -269,14 +271,14 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
 
     @extend_schema(request=None, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"], url_path="apology/issue")
-    def apology_issue(self, request, pk=None):
+    def apology_issue(self, request, **kwargs):
         c = self.get_object()
         services.apology_issue(actor=request.user, complaint=c)
         return self._out(c)
 
     @extend_schema(request=s.EscalateSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
-    def escalate(self, request, pk=None):
+    def escalate(self, request, **kwargs):
         c = self.get_object()
         v = self._in(s.EscalateSerializer)
         services.complaint_escalate(
@@ -286,7 +288,7 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
 
     @extend_schema(request=s.UrgeSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
-    def urge(self, request, pk=None):
+    def urge(self, request, **kwargs):
         c = self.get_object()
         v = self._in(s.UrgeSerializer)
         services.complaint_urge(actor=request.user, complaint=c, note=v["note"])
@@ -294,7 +296,7 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
 
     @extend_schema(request=s.CheckSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
-    def check(self, request, pk=None):
+    def check(self, request, **kwargs):
         c = self.get_object()
         v = self._in(s.CheckSerializer)
         services.complaint_check(actor=request.user, complaint=c, step=v["step"])

@@ -190,13 +190,20 @@ class LaundryForm(OccupantForm):
                 label=_("件数"), required=False, min_value=1, max_value=99
             )
             self.fields[f"finish_{i}"] = forms.ChoiceField(
-                label=_("折叠/挂装"), choices=GarmentFinish.choices, initial=GarmentFinish.HUNG
+                label=_("折叠/挂装"),
+                choices=GarmentFinish.choices,
+                initial=GarmentFinish.HUNG,
+                required=False,
             )
 
     def service_kwargs(self) -> dict:
         d = self.cleaned_data
         items = [
-            {"garment": d.get(f"garment_{i}"), "quantity": d.get(f"qty_{i}"), "finish": d.get(f"finish_{i}")}
+            {
+                "garment": d.get(f"garment_{i}"),
+                "quantity": d.get(f"qty_{i}"),
+                "finish": d.get(f"finish_{i}") or GarmentFinish.HUNG,
+            }
             for i in range(GARMENT_ROWS)
             if d.get(f"garment_{i}")
         ]

@@ -202,7 +202,18 @@ class Parcel(BaseModel):
         ordering = ["-received_at", "-id"]
         indexes = [
             models.Index(fields=["property", "status", "received_at"], name="parcel_prop_status_recv"),
-            models.Index(fields=["property", "next_call_at"], name="parcel_prop_next_call"),
+            # Held items only (a few hundred among hundreds of thousands): the desk summary, the held list
+            # and the call list stay index-only whatever the history (SQLite and PostgreSQL partial indexes).
+            models.Index(
+                fields=["property", "received_at"],
+                condition=Q(status__in=["received", "notified"]),
+                name="parcel_held_recv",
+            ),
+            models.Index(
+                fields=["property", "next_call_at"],
+                condition=Q(status__in=["received", "notified"]),
+                name="parcel_held_next_call",
+            ),
             models.Index(fields=["property", "tracking_no"], name="parcel_prop_tracking"),
             models.Index(fields=["unit", "status"], name="parcel_unit_status"),
         ]

@@ -77,12 +77,11 @@ class IntakeForm(forms.Form):
     def __init__(self, *args, props=None, **kw):
         super().__init__(*args, **kw)
         self.fields["property"].queryset = props
-        if props is not None and len(props) == 1:
-            self.fields["property"].initial = props[0].pk
+        plist = list(props) if props is not None else []
+        if len(plist) == 1:
+            self.fields["property"].initial = plist[0].pk
             self.fields["property"].widget = forms.HiddenInput()
-            self.fields["subject_department"].queryset = Department.objects.filter(property=props[0])
-        elif props is not None:
-            self.fields["subject_department"].queryset = Department.objects.filter(property__in=props)
+        self.fields["subject_department"].queryset = Department.objects.filter(property__in=plist)
 
     def clean_our_fault(self):
         return _tri(self.cleaned_data.get("our_fault"))

@@ -54,7 +54,7 @@ def _resolve_unit(props, label):
 def create(request):
     """《客户投诉登记表》 intake: phone / visit / written, resident lookup by unit (R-CMP-01..07)."""
     _need(request.user, "complaints.create")
-    props = list(Property.objects.restrict(request.user, "complaints.create").order_by("id"))
+    props = Property.objects.restrict(request.user, "complaints.create").order_by("id")
     form = f.IntakeForm(request.POST or None, props=props, initial={"received_at": timezone.localtime()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -64,24 +64,35 @@ def test_must_show_scenario(world, zhang, api_as, listener):
     )
     assert r.status_code == 200, r.content
     assert r.json()["status"] == "investigating" and r.json()["assignee"] == world.engineer.pk
-    r = admin.post(f"{BASE}{pk}/proposals/", {"text": "方案一:今天更换灯具", "department": eng.pk}, format="json")
+    r = admin.post(
+        f"{BASE}{pk}/proposals/", {"text": "方案一:今天更换灯具", "department": eng.pk}, format="json"
+    )
     assert r.status_code == 201
     p1 = r.json()["id"]
     admin.post(f"{BASE}{pk}/proposals/", {"text": "方案二:整层线路检修"}, format="json")
     assert admin.post(f"{BASE}{pk}/step/", {"name": "submit_proposals"}, format="json").status_code == 200
-    r = sup.post(f"{BASE}{pk}/instruct/", {"proposal": p1, "instruction": "同意方案一,今日完成"}, format="json")
+    r = sup.post(
+        f"{BASE}{pk}/instruct/", {"proposal": p1, "instruction": "同意方案一,今日完成"}, format="json"
+    )
     assert r.status_code == 200 and r.json()["status"] == "instructed"
-    r = desk.post(f"{BASE}{pk}/reply/", {"text": "您好,已安排工程部今天处理,但是需要您家里留人"}, format="json")
+    r = desk.post(
+        f"{BASE}{pk}/reply/", {"text": "您好,已安排工程部今天处理,但是需要您家里留人"}, format="json"
+    )
     assert r.status_code == 200
     assert [f["phrase"] for f in r.json()["language"]] == ["但是"]  # a hint, not a block
     assert r.json()["complaint"]["same_day_replied_at"]
-    assert admin.post(f"{BASE}{pk}/step/", {"name": "start_handling"}, format="json").json()["status"] == "handling"
+    assert (
+        admin.post(f"{BASE}{pk}/step/", {"name": "start_handling"}, format="json").json()["status"]
+        == "handling"
+    )
     r = admin.post(f"{BASE}{pk}/complete/", {"resolution": "已更换LED灯具并试亮"}, format="json")
     assert r.status_code == 200 and r.json()["complaint"]["status"] == "handled"
     assert listener == [(pk, "handled", "admin1")]
     # Day 3: the callback finds the resident 不满意 (simulated through the engine's feedback endpoint).
     r = admin.post(
-        f"/api/v1/requests/{pk}/feedback/", {"satisfaction": "unsatisfied", "comment": "灯又坏了"}, format="json"
+        f"/api/v1/requests/{pk}/feedback/",
+        {"satisfaction": "unsatisfied", "comment": "灯又坏了"},
+        format="json",
     )
     assert r.status_code == 200
     r = sup.post(f"{BASE}{pk}/escalate/", {"report": "回访不满意,灯具再次损坏,请经理督办"}, format="json")
@@ -107,7 +118,11 @@ def test_must_show_scenario(world, zhang, api_as, listener):
         assert k in kinds, k
     assert [e["text"] for e in timeline if e["kind"] == "status"][-1] == "回访不满意:灯又坏了"
     clocks = {d.kind: d.state for d in Deadline.objects.filter(object_id=pk)}
-    assert clocks["reply_same_day"] == "met" and clocks["investigate"] == "met" and clocks["instruction"] == "met"
+    assert (
+        clocks["reply_same_day"] == "met"
+        and clocks["investigate"] == "met"
+        and clocks["instruction"] == "met"
+    )
     assert clocks["resolve_month"] == "running"  # running again after the reopen
     assert TimelineEvent.objects.filter(request_id=pk, kind="escalation").exists()
 
@@ -115,7 +130,9 @@ def test_must_show_scenario(world, zhang, api_as, listener):
 def test_api_standard_cases(world, zhang, api_as, client):
     desk = api_as(world.frontdesk)
     assert client.get(BASE).status_code in (401, 403)
-    assert api_as(world.guard).post(BASE, _intake(world, zhang), format="json").status_code == 404  # no such property for them
+    assert (
+        api_as(world.guard).post(BASE, _intake(world, zhang), format="json").status_code == 404
+    )  # no such property for them
     bad = {**_intake(world, zhang), "apologised": False}
     r = desk.post(BASE, bad, format="json")
     assert r.status_code == 400 and "apologised" in r.json()
@@ -123,8 +140,16 @@ def test_api_standard_cases(world, zhang, api_as, client):
     pk = desk.post(BASE, _intake(world, zhang), format="json").json()["id"]
     assert desk.get(f"{BASE}{pk}/").status_code == 200
     assert api_as(world.frontdesk2).get(f"{BASE}{pk}/").status_code == 404
-    assert api_as(world.supervisor2).post(f"{BASE}{pk}/judge/", {"judgment": "invalid", "reason": "x"}, format="json").status_code == 404
-    assert desk.post(f"{BASE}{pk}/judge/", {"judgment": "invalid", "reason": "x"}, format="json").status_code == 403
+    assert (
+        api_as(world.supervisor2)
+        .post(f"{BASE}{pk}/judge/", {"judgment": "invalid", "reason": "x"}, format="json")
+        .status_code
+        == 404
+    )
+    assert (
+        desk.post(f"{BASE}{pk}/judge/", {"judgment": "invalid", "reason": "x"}, format="json").status_code
+        == 403
+    )
     r = desk.get(BASE, {"analysis_category": "equipment"})
     assert r.status_code == 200 and r.json()["count"] == 1
     assert api_as(world.frontdesk2).get(BASE).json()["count"] == 0

@@ -98,7 +98,9 @@ def test_investigation_clock_counts_make_up_saturday(world, at_intake, eng):
     with frozen(local(2030, 1, 11, 16, 30)):
         _judge(world, c, eng, 2)
     assert _due(c, workflow.CLOCK_INVESTIGATE) == local(2030, 1, 12, 9, 30)
-    CalendarDay.objects.create(property=world.p1, date=date(2030, 1, 12), is_workday=False, name="本项目不调休")
+    CalendarDay.objects.create(
+        property=world.p1, date=date(2030, 1, 12), is_workday=False, name="本项目不调休"
+    )
     c2 = at_intake(local(2030, 1, 11, 16, 0))
     with frozen(local(2030, 1, 11, 16, 30)):
         _judge(world, c2, eng, 2)

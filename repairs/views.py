@@ -409,7 +409,7 @@ def ledger_row(o):
     r = o.request
     line = getattr(o, "return_line", None)
     total = sum((c.total for c in o.charges.all()), 0)
-    return [
+    row = [
         r.number,
         _t(r.received_at),
         o.get_scope_display(),
@@ -432,6 +432,7 @@ def ledger_row(o):
         RepairStatus(r.status).label,
         line.unfinished_reason if line else "",
     ]
+    return [v if isinstance(v, int) else str(v) for v in row]
 
 
 @needs("repairs.view")

@@ -583,7 +583,7 @@ def lost_ticket_report(
     if not reporter_name:
         raise _err("请填写业主姓名。", "Enter the owner's name.", "reporter_name")
     item = (
-        StoredItem.objects.select_for_update()
+        StoredItem.objects.select_for_update(of=("self",))
         .select_related("unit", "property")
         .filter(property=prop, ticket_no=ticket_no)
         .first()

@@ -212,6 +212,17 @@ def applies(s: Step, done: dict) -> bool:
     return bool(hs and hs.value.get("choice") == str(value))
 
 
+def display(f: Field, v: str) -> str:
+    """A recorded value as shown on pages: choices by label, phone numbers masked (R-ARCH-06)."""
+    if f.kind == "choice":
+        return str(dict(f.choices).get(v, v))
+    if f.name == "phone":
+        from core.masking import mask_phone
+
+        return mask_phone(v)
+    return v
+
+
 def view(category: str, done: dict) -> list[dict]:
     """The checklist as the panel shows it: every applicable step with its state."""
     out = []
@@ -224,6 +235,11 @@ def view(category: str, done: dict) -> list[dict]:
             {
                 "step": s,
                 "done": hs,
+                "shown": [
+                    (f.label, display(f, hs.value.get(f.name, "")))
+                    for f in s.fields
+                    if hs and hs.value.get(f.name)
+                ],
                 "pending_choice": not applies(s, done),
                 "blocked_by": [str(step(category, r).label) for r in missing],
                 "ready": hs is None and not missing and applies(s, done),

@@ -184,7 +184,7 @@ def help_step_tick(
         done_at=now,
     )
     shown = "; ".join(
-        f"{f.label}:{_display(f, clean.get(f.name, ''))}" for f in s.fields if clean.get(f.name)
+        f"{f.label}:{checklists.display(f, clean.get(f.name, ''))}" for f in s.fields if clean.get(f.name)
     )
     _event(
         req,
@@ -197,16 +197,6 @@ def help_step_tick(
     if req.status == HelpStatus.RECEIVED:
         sd.request_transition(actor=actor, request=req, name="respond", reason=str(s.label))
     return hs
-
-
-def _display(f: checklists.Field, v: str) -> str:
-    if f.kind == "choice":
-        return dict(f.choices).get(v, v)
-    if f.name == "phone":
-        from core.masking import mask_phone
-
-        return mask_phone(v)
-    return v
 
 
 def _run_effect(effect: str, *, actor, help: HelpRequest, values: dict) -> dict:

@@ -10,6 +10,10 @@ from ..models import HelpReferral, HelpRegisterBatch, HelpRequest, HelpStep, Inc
 
 class HelpStepSerializer(serializers.ModelSerializer):
     done_by_name = serializers.CharField(source="done_by.__str__", read_only=True)
+    value = serializers.SerializerMethodField()
+
+    def get_value(self, obj) -> dict:
+        return {k: mask_phone(v) if k == "phone" else v for k, v in obj.value.items()}  # R-ARCH-06
 
     class Meta:
         model = HelpStep

@@ -45,7 +45,7 @@ def test_create_list_detail_and_masking(world, api_as):
     assert resp.status_code == 201, resp.content
     d = resp.json()
     assert d["number"].startswith("QZ") and d["contact_phone"] == "138****3333"
-    assert d["steps"][0]["key"] == "address_phone"
+    assert d["steps"][0]["key"] == "address_phone" and d["steps"][0]["value"]["phone"] == "139****4444"
     lst = c.get(URL + "?category=first_aid").json()
     assert lst["count"] == 1 and lst["results"][0]["request"] == d["request"]
     assert c.get(URL + "?category=repair").json()["count"] == 0

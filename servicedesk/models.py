@@ -22,7 +22,7 @@ class ServiceRequest(BaseModel):
         Property, on_delete=models.PROTECT, related_name="requests", verbose_name=_("项目")
     )
     kind = models.CharField(_("类别"), max_length=20, choices=RequestKind.choices)
-    number = models.CharField(_("编号"), max_length=30, unique=True)
+    number = models.CharField(_("编号"), max_length=30)  # serial per property (core.numbering)
     channel = models.CharField(_("受理方式"), max_length=20, choices=Channel.choices)
     status = models.CharField(_("状态"), max_length=30, db_index=True)
     # Where: a unit, a public area / the clubhouse, or words.
@@ -78,6 +78,7 @@ class ServiceRequest(BaseModel):
         verbose_name = _("服务请求")
         verbose_name_plural = _("服务请求")
         ordering = ["-received_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["property", "number"], name="request_number_unique")]
         indexes = [
             models.Index(fields=["property", "kind", "status"]),
             models.Index(fields=["property", "kind", "received_at"]),

@@ -146,6 +146,7 @@ def request_transition(
         raise NotAllowed()
     if t.reason_required and not (reason or "").strip():
         raise DomainError(_("请填写原因。(A reason is required.)"), field="reason")
+    data = {**data, "reason": reason}  # guards and hooks see the reason the clerk gave
     for guard in t.guards:
         guard(req, actor, data)
     old = req.status
@@ -168,7 +169,7 @@ def request_transition(
         text=reason or t.label,
         from_status=old,
         to_status=req.status,
-        data={"transition": name, **{k: v for k, v in data.items() if _jsonable(v)}},
+        data={"transition": name, **{k: v for k, v in data.items() if k != "reason" and _jsonable(v)}},
     )
     record_transition(req, actor=actor, from_state=old, reason=reason or t.label)
     for hook in t.after:

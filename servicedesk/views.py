@@ -135,6 +135,8 @@ def _detail_context(request, req, **forms):
             t for t in flow.available(req.status) if t.generic and can(user, t.action, req.property_id)
         ],
         panel=panel,
+        # A kind may hide the content from some readers (R-HELP-11 confidential enquiries).
+        description=panel.get("description", req.description) if panel else req.description,
         note_form=forms.get("note_form") or NoteForm(),
         assign_form=forms.get("assign_form")
         or AssignForm(

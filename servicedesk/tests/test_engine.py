@@ -259,3 +259,27 @@ def test_deadline_link_points_at_request_page(world):
     r = _consult(world)
     services.clock_start(r, kind="answer", label="答复", duration=timedelta(hours=1))
     assert Deadline.objects.get(object_id=r.pk).link == f"/servicedesk/{r.pk}/"
+
+
+def test_each_property_numbers_its_own_requests(world):
+    a = _consult(world)
+    b = consultations.consultation_create(
+        actor=world.frontdesk2, prop=world.p2, channel="phone", question="?", reporter_name="x"
+    )
+    assert a.number == b.number  # same series name, separate registers
+
+
+def test_guards_and_hooks_see_the_reason(world):
+    from servicedesk.engine import workflow_for
+
+    seen = {}
+    t = workflow_for("consultation").by_name["answer"]
+    original = t.guards
+    object.__setattr__(t, "guards", (*original, lambda req, actor, data: seen.update(data)))
+    try:
+        services.request_transition(
+            actor=world.frontdesk, request=_consult(world), name="answer", reason="已答复"
+        )
+    finally:
+        object.__setattr__(t, "guards", original)
+    assert seen["reason"] == "已答复"

@@ -31,6 +31,7 @@ def panel(req, user) -> dict:
 
     def offer(name, label, form, allowed=True):
         if allowed:
+            form.auto_id = f"{name}_%s"  # several forms on one page: distinct ids
             steps.append({"name": name, "label": label, "form": form})
 
     kw = {"prop": prop}

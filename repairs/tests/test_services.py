@@ -745,3 +745,11 @@ def test_archive_section_and_handover_count(rw, make_repair):
 
 def test_dates_across_clock_kinds_use_at(rw):
     assert at(2025, 3, 12, 9).tzinfo is not None
+
+
+def test_periodic_tasks_call_the_idempotent_services(rw, make_repair):
+    from repairs import tasks
+
+    make_repair()
+    assert tasks.repair_reminders_task.call_local() == {"reminded": 0, "resumed": 0}
+    assert isinstance(tasks.flag_unreturned_orders_task.call_local(), int)

@@ -45,6 +45,10 @@ def test_lost_ticket_presented_by_a_stranger_raises_the_alarm(live_server, page,
     item = StoredItem.objects.get()
     page.goto(f"{base}/storage/{item.pk}/ticket/")
     assert page.locator(".ticket-no").all_inner_texts() == [item.ticket_no, item.ticket_no]
+    if os.environ.get("PROPDESK_SCREENSHOTS"):
+        page.screenshot(
+            path=os.path.join(os.environ["PROPDESK_SCREENSHOTS"], "storage_ticket.png"), full_page=True
+        )
 
     page.goto(f"{base}/storage/lost/?ticket_no={item.ticket_no}")
     page.fill("input[name=reporter_name]", "王芳")

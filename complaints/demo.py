@@ -84,7 +84,7 @@ def load(*, prop, staff, rng, units):
     tz = timezone.get_current_timezone()
     now = timezone.now()
     made = 0
-    n = 40 if prop.kind == "residential" else 16
+    n = 32 if prop.kind == "residential" else 12
     for _ in range(n):
         back = rng.randint(1, 56)
         day = timezone.localdate() - timedelta(days=back)

@@ -10,7 +10,7 @@ def test_demo_loads_every_state_and_the_must_show_scenario(world, zhang, make_co
     staff = {u.username: u for u in (world.manager, world.supervisor, world.admin1, world.frontdesk)}
     units = list(Unit.objects.filter(property=world.p1))
     out = demo.load(prop=world.p1, staff=staff, rng=random.Random(7), units=units)
-    assert out["complaints"] == 42
+    assert out["complaints"] == 34
     statuses = set(Complaint.objects.values_list("request__status", flat=True))
     assert {"archived", "closed", "handled"} <= statuses
     assert Complaint.objects.filter(severity="major", major_reported_at__isnull=False).exists()

@@ -122,6 +122,10 @@ def test_panel_actions_through_the_pages(world, make_complaint, client_as):
     assert sup.post(f"/complaints/{comp.pk}/complete/", {"resolution": "已更换"}).status_code == 302
     comp.refresh_from_db()
     assert comp.request.status == "handled" and comp.same_day_replied_at
+    for who in (world.supervisor, world.frontdesk, world.manager, world.engineer):
+        page = client_as(who).get(f"/servicedesk/{comp.pk}/")
+        assert page.status_code == 200 and "方案1" in page.content.decode()
+    assert "回复处理结果" in sup.get(f"/servicedesk/{comp.pk}/").content.decode()
     assert (
         sup.post(f"/complaints/{comp.pk}/apology/generate/", {"improvement": "加强巡查"}).status_code == 302
     )
@@ -132,6 +136,7 @@ def test_panel_actions_through_the_pages(world, make_complaint, client_as):
         and "物业管理中心" in page.content.decode()
     )
     assert client_as(world.frontdesk2).get(f"/complaints/{comp.pk}/apology/").status_code == 404
+    assert "查看/打印道歉信" in sup.get(f"/servicedesk/{comp.pk}/").content.decode()
 
 
 def test_list_filters_export_and_queries(world, make_complaint, client, client_as):

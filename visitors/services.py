@@ -21,7 +21,6 @@ from core.attachments import attachment_add
 from core.choices import HistoryAction, OutboxChannel, Role
 from core.errors import Conflict, DomainError
 from core.history import record, record_transition, snapshot
-from core.masking import mask_phone
 from core.models import Property, Unit
 from core.numbering import next_number
 from core.permissions import require
@@ -775,8 +774,3 @@ def spare_key_lock(*, actor, spare: SpareKeyEntry, lent_by: str = "") -> SpareKe
     if e.status == VisitStatus.ADMITTED:
         _close(e, actor, VisitStatus.LEFT, reason="备用钥匙锁门后离开", at=now)
     return s
-
-
-def masked_contacts(result: dict) -> dict:
-    """For logs and tests: the lookup result with numbers masked."""
-    return {**result, "contacts": [{**c, "number": mask_phone(c["number"])} for c in result["contacts"]]}

@@ -129,9 +129,9 @@ def _back(request, help, exc: DomainError | None = None):
         messages.success(request, _("已保存。"))
         return redirect("servicedesk:detail", pk=help.pk)
     messages.error(request, str(exc.message))
-    from servicedesk.views import _detail_context  # the one request page, re-rendered with the refusal
+    from servicedesk.views import render_request_page  # the one request page, re-rendered with the refusal
 
-    return render(request, "servicedesk/detail.html", _detail_context(request, req), status=exc.status_code)
+    return render_request_page(request, req, status=exc.status_code)
 
 
 def _form_error(form) -> DomainError:

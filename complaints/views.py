@@ -27,7 +27,7 @@ from core.models import Property, Unit
 from core.permissions import can
 from residents.models import Occupancy, Resident
 from servicedesk import selectors as sd_selectors
-from servicedesk.views import _detail_context
+from servicedesk.views import render_request_page
 
 from . import forms as f
 from . import selectors, services
@@ -264,7 +264,7 @@ def _panel_action(request, pk, key, form, perform, ok):
     messages.error(request, " ".join(errors) or _("请检查输入。(Check the input.)"))
     req = sd_selectors.request_for_page(user=request.user, pk=pk)
     req._complaint_form = (key, form)
-    return render(request, "servicedesk/detail.html", _detail_context(request, req), status=status)
+    return render_request_page(request, req, status=status)
 
 
 def _prop_of(request, pk):

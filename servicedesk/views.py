@@ -120,7 +120,12 @@ def overdue(request):
 def detail(request, pk):
     _need(request.user, "request.view")
     req = selectors.request_for_page(user=request.user, pk=pk)
-    return render(request, "servicedesk/detail.html", _detail_context(request, req))
+    return render_request_page(request, req)
+
+
+def render_request_page(request, req, *, status: int = 200, **forms):
+    """The one request page; kinds re-render it (e.g. with a refusal, status 400) from their own views."""
+    return render(request, "servicedesk/detail.html", _detail_context(request, req, **forms), status=status)
 
 
 def _detail_context(request, req, **forms):

@@ -25,6 +25,7 @@ PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/propdesk_bench_requests"
 N_PROPERTIES = 50
 UNITS_PER_PROPERTY = 400
 TARGETS = {"analysis_p95_ms": 2000.0, "overdue_p95_ms": 50.0, "request_page_p95_ms": 50.0}
+SLOW_MS = 5000.0
 KINDS = [("complaint", 25), ("repair", 45), ("help", 15), ("consultation", 15)]
 CATEGORIES = {
     "complaint": ["噪音", "卫生", "停车", "服务态度", "收费", "安全"],
@@ -212,20 +213,29 @@ def worker(scale: int, rounds: int) -> dict:
         assert r.status_code == 200, r.status_code
         page_counts.add(len(ctx.captured_queries))
     over_t, over_counts = [], set()
-    client.get("/servicedesk/overdue/")
-    for _ in range(10 * rounds):
+    for _ in range(10 * rounds + 1):
         with CaptureQueriesContext(connection) as ctx:
             t0 = time.perf_counter()
             r = client.get("/servicedesk/overdue/")
             over_t.append((time.perf_counter() - t0) * 1000)
         assert r.status_code == 200, r.status_code
         over_counts.add(len(ctx.captured_queries))
+        if over_t[-1] > SLOW_MS:  # far off target: one measurement says enough
+            break
+    over_t = over_t[1:] or over_t  # the first call warms the caches
+    from servicedesk.engine import PANELS
+
+    # Kinds whose app shows a panel need that app's detail row, which bulk rows don't have: time the page
+    # on the kinds without one (the shared page: timeline, clocks, photos, history).
+    plain = [k for k, _ in KINDS if k not in PANELS]
     req_ids = list(
-        ServiceRequest.objects.filter(property__in=props).order_by("?").values_list("pk", flat=True)[:20]
+        ServiceRequest.objects.filter(property__in=props, kind__in=plain)
+        .order_by("?")
+        .values_list("pk", flat=True)[:20]
     )
     det_t, det_counts = [], set()
     client.get(f"/servicedesk/{req_ids[0]}/")
-    for _ in range(rounds):
+    for _ in range(max(rounds, 1)):
         for pk in req_ids:
             with CaptureQueriesContext(connection) as ctx:
                 t0 = time.perf_counter()

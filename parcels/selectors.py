@@ -12,7 +12,7 @@ from residents.models import Occupancy
 from residents.selectors import parse_room
 
 from . import cadence
-from .choices import HELD_STATUSES, LetterStatus, OwnerChoice, SlipStatus
+from .choices import LetterStatus, OwnerChoice, SlipStatus
 from .models import Letter, MailboxFault, MailInstruction, NotificationSlip, NotifyAttempt, Parcel
 from .services import SLIP_FOLLOWUP_AFTER
 
@@ -38,9 +38,7 @@ def parcels_for(*, user, action: str = "parcels.view"):
 
 
 def held_parcels(*, user, prop: Property):
-    return (
-        parcels_for(user=user).filter(property=prop, status__in=HELD_STATUSES).order_by("received_at", "id")
-    )
+    return parcels_for(user=user).held().filter(property=prop).order_by("received_at", "id")
 
 
 def call_list(prop: Property, now: datetime | None = None, *, user=None, limit: int = 200) -> list[Parcel]:
@@ -51,7 +49,8 @@ def call_list(prop: Property, now: datetime | None = None, *, user=None, limit: 
         return []
     qs = Parcel.objects.restrict(user, "parcels.view") if user is not None else Parcel.objects.all()
     return list(
-        qs.filter(property=prop, next_call_at__lte=now, status__in=HELD_STATUSES)
+        qs.held()
+        .filter(property=prop, next_call_at__lte=now)
         .select_related("unit", "resident")
         .order_by("next_call_at", "id")[:limit]
     )
@@ -91,7 +90,7 @@ def desk_summary(*, user, prop: Property, now: datetime | None = None) -> dict:
     slips, whatever the size of the history."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
-    held = Parcel.objects.restrict(user, "parcels.view").filter(property=prop, status__in=HELD_STATUSES)
+    held = Parcel.objects.restrict(user, "parcels.view").held().filter(property=prop)
     quiet = not cadence.calls_allowed(prop, now)
     agg = held.aggregate(
         held=Count("pk"),
@@ -150,7 +149,7 @@ def parcel_search(*, user, prop: Property, q: str, status: str = "", limit: int 
         else:
             qs = qs.filter(tracking_no=q)
     if status == "held":
-        qs = qs.filter(status__in=HELD_STATUSES)
+        qs = qs.held()
     elif status:
         qs = qs.filter(status=status)
     return qs.order_by("-received_at", "-id")

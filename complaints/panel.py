@@ -21,15 +21,21 @@ def _form(req, key, factory):
 
 
 def complaint_panel(req, user):
-    c = Complaint.objects.select_related(
-        "responsible_department",
-        "subject_department",
-        "follower",
-        "judged_by",
-        "written_reply_approved_by",
-        "apology_issued_by",
-        "instructed_proposal",
-    ).get(pk=req.pk)
+    c = (
+        Complaint.objects.select_related(
+            "responsible_department",
+            "subject_department",
+            "follower",
+            "judged_by",
+            "written_reply_approved_by",
+            "apology_issued_by",
+            "instructed_proposal",
+        )
+        .filter(pk=req.pk)
+        .first()
+    )
+    if c is None:  # a request imported without its complaint sheet: the shared page still shows
+        return None
     c.request = req
     prop, pid, status = req.property, req.property_id, req.status
     proposals = list(

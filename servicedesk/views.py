@@ -109,8 +109,8 @@ def request_list(request):
 def overdue(request):
     _need(request.user, "request.view")
     now = timezone.now()
-    over = list(selectors.overdue_requests(user=request.user, now=now)[:200])
-    soon = list(selectors.about_to_breach(user=request.user, now=now)[:200])
+    over = selectors.overdue_requests(user=request.user, now=now, limit=200)
+    soon = selectors.about_to_breach(user=request.user, now=now, limit=200)
     for r in over + soon:
         r.status_label = workflow_for(r.kind).label(r.status)
     return render(request, "servicedesk/overdue.html", {"overdue": over, "soon": soon})

@@ -28,8 +28,12 @@ run: install
 test: install-test
 	@bash scripts/test.sh
 
+# Speed targets at volume, on SQLite and PostgreSQL: resident search (150,000 residents), parcels and the
+# desk (500,000 parcels), requests (overdue list, request page, quarterly analysis).
 bench: install-test
 	$(PY) -m bench.run $(BENCH_ARGS)
+	$(PY) -m bench.parcels_bench $(BENCH_PARCELS_ARGS)
+	$(PY) -m bench.requests_bench $(BENCH_REQUESTS_ARGS)
 
 lint: install-test
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

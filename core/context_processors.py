@@ -1,16 +1,17 @@
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext
 
 from .permissions import can
-from .registry import MENU
+from .registry import menu_entries
 
 
 def _nav_items(request):
     user = request.user
     items = []
-    for e in MENU:
+    for e in menu_entries():
         if can(user, e.extra.get("action", "view")):
-            items.append({"label": e.label, "url": reverse(e.extra["url"]), "active": False})
+            items.append({"label": gettext(str(e.label)), "url": reverse(e.extra["url"]), "active": False})
     # The entry whose URL is the longest prefix of this page is the one we are in (/duty/handovers/ is
     # 交接班, not 值班记录 at /duty/).
     matches = [i for i in items if i["url"] != "/" and request.path.startswith(i["url"])]

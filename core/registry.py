@@ -41,3 +41,45 @@ class Registry:
 
 # Menu entries: extra = {"url": url name, "action": permission action}
 MENU = Registry("menu")
+
+# The sidebar in the order a desk works: the counter first, then requests, residents, the shift, settings.
+# Entries not listed here follow, by their own `order`.
+MENU_ORDER = [
+    "desk",
+    "visitors",
+    "parcels",
+    "storage",
+    "lostfound",
+    "releases",
+    "releases-exit",
+    "errands",
+    "requests",
+    "requests-overdue",
+    "complaints-new",
+    "complaints",
+    "complaints-reports",
+    "repairs",
+    "repairs-unfinished",
+    "repairs-prices",
+    "help-new",
+    "help-register",
+    "help-incidents",
+    "callbacks",
+    "owner-visits",
+    "callback-analysis",
+    "surveys",
+    "residents",
+    "residents-assign",
+    "residents-my-customers",
+    "residents-access",
+    "duty",
+    "handover",
+    "core.property_settings",
+    "core.calendar",
+    "core.permissions",
+]
+
+
+def menu_entries():
+    rank = {k: i for i, k in enumerate(MENU_ORDER)}
+    return sorted(MENU, key=lambda e: (rank.get(e.key, len(rank)), e.order, e.key))

@@ -16,6 +16,7 @@ old snapshots keep showing them by their stored label even if an entry is later 
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.registry import Registry
 
@@ -37,7 +38,9 @@ DEFAULT_PUBLIC_PROPERTY = [
 
 def counts_now(prop) -> list[dict]:
     """The current value of every registered count: [{"key", "label", "value"}]."""
-    return [{"key": e.key, "label": e.label, "value": int(e.func(prop))} for e in HANDOVER_COUNTS]
+    return [
+        {"key": e.key, "label": gettext(str(e.label)), "value": int(e.func(prop))} for e in HANDOVER_COUNTS
+    ]
 
 
 def _entries_today(prop) -> int:

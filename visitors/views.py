@@ -102,7 +102,7 @@ def desk(request):
         "props": selectors.visitor_properties(user=request.user),
         "now": now,
         "today": today,
-        "waiting": list(selectors.waiting(user=request.user, prop=prop)),
+        "waiting": selectors.waiting(user=request.user, prop=prop),
         "in_building": in_bldg,
         "overstay_count": sum(1 for e in in_bldg if e.is_overstaying(now)),
         "closed": selectors.closed_on(user=request.user, prop=prop, day=today),

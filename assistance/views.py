@@ -2,10 +2,7 @@
 shared request page, the 《住户求助登记表》 (filter, print, Excel), the archive/retention page and incidents.
 Every write calls assistance.services."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -20,6 +17,7 @@ from core.history import history_for
 from core.masking import mask_phone
 from core.models import Department
 from core.permissions import can
+from core.views.decorators import needs
 from servicedesk import selectors as sd_selectors
 from servicedesk.engine import workflow_for
 
@@ -41,20 +39,6 @@ from .forms import (
 )
 from .models import HelpRegisterBatch
 from .panel import help_panel
-
-
-def needs(action):
-    def deco(view):
-        @wraps(view)
-        @login_required
-        def inner(request, *args, **kwargs):
-            if not can(request.user, action):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return inner
-
-    return deco
 
 
 def _is_htmx(request) -> bool:

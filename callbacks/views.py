@@ -1,10 +1,8 @@
 """Pages of the callbacks area. Every write calls a service; every read starts from a scoped queryset."""
 
 from datetime import date, timedelta
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -18,25 +16,12 @@ from core.exports import xlsx_response
 from core.history import history_for
 from core.masking import mask_phone
 from core.permissions import can
+from core.views.decorators import needs
 
 from . import forms as f
 from . import selectors, services
 from .choices import CallbackStatus, ReportStatus, Satisfaction, SurveyStatus, VisitStatus
 from .models import Activity, OwnerVisit, SpecialServiceContract, Survey, VisitPlan, VisitPlanEntry
-
-
-def needs(action):
-    def deco(view):
-        @wraps(view)
-        @login_required
-        def inner(request, *args, **kwargs):
-            if not can(request.user, action):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return inner
-
-    return deco
 
 
 def _prop(request, action):

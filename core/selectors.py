@@ -70,3 +70,20 @@ def calendar_year(*, prop, year: int) -> list[dict]:
         )
         out.append(entry)
     return out
+
+
+def user_properties(*, user, action: str) -> list:
+    """The properties where `user` may do `action`, in a stable order (for property switchers)."""
+    from .models import Property
+
+    return list(Property.objects.restrict(user, action).order_by("id"))
+
+
+def current_property(*, user, requested=None, action: str):
+    """?property=<id> if the user may do `action` there, else their first such property (None: none)."""
+    props = user_properties(user=user, action=action)
+    if requested not in (None, ""):
+        for p in props:
+            if str(p.pk) == str(requested):
+                return p
+    return props[0] if props else None

@@ -5,6 +5,7 @@ from datetime import date
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core import selectors as core_selectors
 from core.models import Property, User
 from core.permissions import ACTIONS
 
@@ -14,19 +15,14 @@ from .models import DutyDay, DutyEntry, Handover
 
 
 def duty_properties(*, user, action: str = "duty.view") -> list[Property]:
-    return list(Property.objects.restrict(user, action).order_by("id"))
+    return core_selectors.user_properties(user=user, action=action)
 
 
 def current_property(
     *, user, requested: str | int | None = None, action: str = "duty.view"
 ) -> Property | None:
-    """The property whose duty log the user is looking at: ?property=<id> if allowed, else their first."""
-    props = duty_properties(user=user, action=action)
-    if requested not in (None, ""):
-        for p in props:
-            if str(p.pk) == str(requested):
-                return p
-    return props[0] if props else None
+    """?property=<id> if allowed, else the user's first property for `action` (core.selectors)."""
+    return core_selectors.current_property(user=user, requested=requested, action=action)
 
 
 def duty_day(*, user, prop: Property, day: date) -> tuple[DutyDay | None, list[DutyEntry]]:

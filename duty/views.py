@@ -1,10 +1,8 @@
 """Duty-log day page, entries, special incident reports and the handover pages. Every write calls a service."""
 
 from datetime import date, timedelta
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -17,6 +15,7 @@ from core.attachments import attachments_for
 from core.errors import DomainError
 from core.history import history_for
 from core.permissions import can
+from core.views.decorators import needs
 
 from . import selectors, services
 from .choices import HandoverStatus, ReportStatus
@@ -33,22 +32,6 @@ from .forms import (
     VoidForm,
 )
 from .models import DutyEntry, Handover, HandoverItem, SpecialIncidentReport
-
-
-def needs(action):
-    """Login required; a user whose roles never allow `action` is refused (403)."""
-
-    def deco(view):
-        @wraps(view)
-        @login_required
-        def inner(request, *args, **kwargs):
-            if not can(request.user, action):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return inner
-
-    return deco
 
 
 def _property(request, action="duty.view"):

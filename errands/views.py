@@ -2,7 +2,6 @@
 《备用金使用登记表》, 电话接听记录). Every write calls a service; every queryset starts from restrict()."""
 
 from dataclasses import dataclass, field
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +16,7 @@ from core.attachments import attachments_for
 from core.errors import DomainError
 from core.history import history_for
 from core.permissions import can
+from core.views.decorators import needs
 
 from . import forms as f
 from . import rules, selectors, services
@@ -38,20 +38,6 @@ TABS = [
     ("cash", "备用金", "errands:cash", "errands.cash_view"),
     ("calls", "电话记录", "errands:calls", "errands.view"),
 ]
-
-
-def needs(action):
-    def deco(view):
-        @wraps(view)
-        @login_required
-        def inner(request, *args, **kwargs):
-            if not can(request.user, action):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return inner
-
-    return deco
 
 
 def _property(request, action):

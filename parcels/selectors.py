@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core import selectors as core_selectors
 from core.masking import mask_phone
 from core.models import Property, Unit
 from residents.models import Occupancy
@@ -20,17 +21,12 @@ LONG_HELD_DAYS = 7  # R-LET-09 INTERPRETATION: held mail uncollected for a week 
 
 
 def parcel_properties(*, user, action: str = "parcels.view") -> list[Property]:
-    return list(Property.objects.restrict(user, action).order_by("id"))
+    return core_selectors.user_properties(user=user, action=action)
 
 
 def current_property(*, user, requested=None, action: str = "parcels.view") -> Property | None:
-    """?property=<id> if allowed, else the user's first property for `action`."""
-    props = parcel_properties(user=user, action=action)
-    if requested not in (None, ""):
-        for p in props:
-            if str(p.pk) == str(requested):
-                return p
-    return props[0] if props else None
+    """?property=<id> if allowed, else the user's first property for `action` (core.selectors)."""
+    return core_selectors.current_property(user=user, requested=requested, action=action)
 
 
 def parcels_for(*, user, action: str = "parcels.view"):

@@ -1,9 +1,6 @@
 """Pages of the front desk's mail. Every write calls one service; a refused rule re-renders with its message."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -16,6 +13,7 @@ from core.errors import DomainError
 from core.history import history_for
 from core.models import Unit, User
 from core.permissions import can
+from core.views.decorators import needs
 from residents.models import Resident
 
 from . import selectors, services
@@ -35,22 +33,6 @@ from .choices import (
 from .models import Letter, MailboxFault, MailInstruction, NotificationSlip, ParcelBatch, SlipCount
 
 BULK_ROWS = 50
-
-
-def needs(action):
-    """Login required; a user whose roles never allow `action` is refused (403)."""
-
-    def deco(view):
-        @wraps(view)
-        @login_required
-        def inner(request, *args, **kwargs):
-            if not can(request.user, action):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return inner
-
-    return deco
 
 
 def _prop(request, action="parcels.view"):

@@ -72,7 +72,9 @@ class ReleaseForm(forms.Form):
     items_text = forms.CharField(
         label=_("物品清单"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("每行一件:名称 数量 备注,如“沙发 1”“书籍纸箱 5”。大件(R-REL-06 所列家具电器)自动识别;其他大件请加 [大件]。"),
+        help_text=_(
+            "每行一件:名称 数量 备注,如“沙发 1”“书籍纸箱 5”。大件(R-REL-06 所列家具电器)自动识别;其他大件请加 [大件]。"
+        ),
     )
     reason = forms.CharField(label=_("事由"), max_length=200, required=False)
     company_format_ref = forms.CharField(

@@ -1,9 +1,6 @@
 """Pages of the goods-release area. Every write calls a service; every queryset starts from restrict()."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -14,24 +11,11 @@ from core.errors import DomainError
 from core.exports import xlsx_response
 from core.history import history_for
 from core.permissions import can
+from core.views.decorators import needs
 
 from . import rules, selectors, services
 from .choices import ReleaseKind, ReleaseStatus
 from .forms import ConfirmPhoneForm, ExitForm, FeesForm, IdCopyForm, IssueForm, ReleaseForm
-
-
-def needs(action):
-    def deco(view):
-        @wraps(view)
-        @login_required
-        def inner(request, *args, **kwargs):
-            if not can(request.user, action):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return inner
-
-    return deco
 
 
 def _property(request, action):

@@ -5,6 +5,7 @@ from datetime import date
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
+from core import selectors as core_selectors
 from core.models import Property
 
 from .choices import OPEN_STATUSES
@@ -12,15 +13,12 @@ from .models import DailyReturn, DailyReturnLine, PriceItem, RepairCharge, Repai
 
 
 def repair_properties(*, user, action: str = "repairs.view") -> list[Property]:
-    return list(Property.objects.restrict(user, action).order_by("id"))
+    return core_selectors.user_properties(user=user, action=action)
 
 
 def current_property(*, user, requested=None, action: str = "repairs.view") -> Property | None:
-    props = repair_properties(user=user, action=action)
-    for p in props:
-        if requested not in (None, "") and str(p.pk) == str(requested):
-            return p
-    return props[0] if props else None
+    """?property=<id> if allowed, else the user's first property for `action` (core.selectors)."""
+    return core_selectors.current_property(user=user, requested=requested, action=action)
 
 
 def order_list(*, user, action: str = "repairs.view"):

@@ -3,7 +3,6 @@ page, the work-order print, the 《工程报修记录台帐》, the daily return
 schedule. Every write calls a service."""
 
 from datetime import date, timedelta
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,25 +18,12 @@ from core.errors import DomainError
 from core.exports import xlsx_response
 from core.masking import mask_phone
 from core.permissions import can
+from core.views.decorators import needs
 
 from . import forms as f
 from . import selectors, services
 from .choices import FINISHED_STATUSES, RepairScope, RepairStatus
 from .models import AccidentReport, PriceItem, SpareKeyEntry
-
-
-def needs(action):
-    def deco(view):
-        @wraps(view)
-        @login_required
-        def inner(request, *args, **kwargs):
-            if not can(request.user, action):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return inner
-
-    return deco
 
 
 def _property(request, action="repairs.view"):

@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from core import selectors as core_selectors
 from core.models import Property
 
 from .choices import FoundStatus, HeldStatus, StoredStatus
@@ -12,17 +13,12 @@ from .models import CustodyCheck, FoundItem, HeldItem, LostTicketAlert, StorageC
 
 
 def storage_properties(*, user, action: str = "storage.view") -> list[Property]:
-    return list(Property.objects.restrict(user, action).order_by("id"))
+    return core_selectors.user_properties(user=user, action=action)
 
 
 def current_property(*, user, requested=None, action: str = "storage.view") -> Property | None:
-    """?property=<id> if the user may `action` there, else their first such property."""
-    props = storage_properties(user=user, action=action)
-    if requested not in (None, ""):
-        for p in props:
-            if str(p.pk) == str(requested):
-                return p
-    return props[0] if props else None
+    """?property=<id> if allowed, else the user's first property for `action` (core.selectors)."""
+    return core_selectors.current_property(user=user, requested=requested, action=action)
 
 
 def stored_item_list(*, user, prop: Property | None = None, status: str = "", q: str = ""):

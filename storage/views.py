@@ -1,10 +1,8 @@
 """Pages of 寄存, 暂存, 失物招领 and the custody check at handover. Every write calls a service."""
 
 from datetime import timedelta
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +15,7 @@ from core.exports import xlsx_response
 from core.history import history_for
 from core.masking import mask_phone
 from core.permissions import can
+from core.views.decorators import needs
 
 from . import selectors, services
 from .choices import CollectMethod, FoundStatus, HeldStatus, StoredStatus
@@ -33,22 +32,6 @@ from .forms import (
     SealForm,
 )
 from .models import CustodyCheck, FoundItem, HeldItem, StoredItem
-
-
-def needs(action):
-    """Login required; a user whose roles never allow `action` is refused (403)."""
-
-    def deco(view):
-        @wraps(view)
-        @login_required
-        def inner(request, *args, **kwargs):
-            if not can(request.user, action):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return inner
-
-    return deco
 
 
 def _property(request, action="storage.view"):

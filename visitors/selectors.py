@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core import selectors as core_selectors
 from core.models import Property
 
 from .choices import KeyStatus, SpareKeyStatus, VisitStatus
@@ -26,17 +27,12 @@ ENTRY_RELATED = ("unit", "resident", "registered_by", "confirmed_by")
 
 
 def visitor_properties(*, user, action: str = "visitor.view") -> list[Property]:
-    return list(Property.objects.restrict(user, action).order_by("id"))
+    return core_selectors.user_properties(user=user, action=action)
 
 
 def current_property(*, user, requested=None, action: str = "visitor.view") -> Property | None:
-    """?property=<id> if the user may, else their first property for `action`."""
-    props = visitor_properties(user=user, action=action)
-    if requested not in (None, ""):
-        for p in props:
-            if str(p.pk) == str(requested):
-                return p
-    return props[0] if props else None
+    """?property=<id> if allowed, else the user's first property for `action` (core.selectors)."""
+    return core_selectors.current_property(user=user, requested=requested, action=action)
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:

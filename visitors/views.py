@@ -1,7 +1,6 @@
 """Pages of the visitor register. Every write calls a service; every queryset starts from restrict()."""
 
 from datetime import date, timedelta
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +15,7 @@ from core.attachments import attachments_for
 from core.errors import DomainError
 from core.history import history_for
 from core.permissions import can
+from core.views.decorators import needs
 from core.views.generic import ObjectListView
 from residents.selectors import resident_search
 
@@ -38,22 +38,6 @@ from .forms import (
     RegisterForm,
 )
 from .models import VisitorEntry
-
-
-def needs(action):
-    """Login required; a user whose roles nowhere allow `action` is refused (403)."""
-
-    def deco(view):
-        @wraps(view)
-        @login_required
-        def inner(request, *args, **kwargs):
-            if not can(request.user, action):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return inner
-
-    return deco
 
 
 def _property(request, action="visitor.view"):

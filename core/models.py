@@ -280,6 +280,8 @@ class Deadline(models.Model):
         verbose_name_plural = _("时限")
         indexes = [
             models.Index(fields=["state", "due_at"]),
+            # A property's overdue / about-to-breach lists read only its own open clocks, in due order.
+            models.Index(fields=["property", "state", "due_at"]),
             models.Index(fields=["content_type", "object_id"]),
         ]
         constraints = [

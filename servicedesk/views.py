@@ -105,12 +105,16 @@ def request_list(request):
     )
 
 
+OVERDUE_PAGE_ROWS = 50
+
+
 @login_required
 def overdue(request):
     _need(request.user, "request.view")
     now = timezone.now()
-    over = selectors.overdue_requests(user=request.user, now=now, limit=200)
-    soon = selectors.about_to_breach(user=request.user, now=now, limit=200)
+    # The most urgent first; a desk works the top of the list (the API pages through all of it).
+    over = selectors.overdue_requests(user=request.user, now=now, limit=OVERDUE_PAGE_ROWS)
+    soon = selectors.about_to_breach(user=request.user, now=now, limit=OVERDUE_PAGE_ROWS)
     for r in over + soon:
         r.status_label = workflow_for(r.kind).label(r.status)
     return render(request, "servicedesk/overdue.html", {"overdue": over, "soon": soon})

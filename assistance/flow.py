@@ -22,7 +22,7 @@ from servicedesk.choices import RequestKind
 from servicedesk.engine import Transition, Workflow, announce_completed, register
 
 from . import checklists
-from .choices import HelpStatus, IncidentStatus
+from .choices import HelpCategory, HelpStatus, IncidentStatus
 
 S = HelpStatus
 QUICK_RESPONSE_CLOCK = "first_response"
@@ -121,6 +121,7 @@ HELP_FLOW = register(
         states=HelpStatus,
         initial=S.RECEIVED,
         closed={S.HELPED, S.UNSATISFIABLE},
+        categories=HelpCategory,
         transitions=[
             Transition(
                 "respond",

@@ -22,7 +22,7 @@ from servicedesk.choices import Channel, RequestKind, Satisfaction
 from servicedesk.engine import Transition, Workflow, announce_completed, register
 
 from .choices import ComplaintStatus as S
-from .choices import Step
+from .choices import BasicType, Step
 
 CLOCK_SAME_DAY = "reply_same_day"  # R-CMP-24
 CLOCK_INVESTIGATE = "investigate"  # R-CMP-14
@@ -140,6 +140,7 @@ COMPLAINT_FLOW = register(
         states=S,
         initial=S.RECEIVED,
         closed={S.ARCHIVED, S.CLOSED},
+        categories=BasicType,
         transitions=[
             Transition(
                 "judge_valid",

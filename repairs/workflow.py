@@ -16,6 +16,7 @@ from core.errors import DomainError
 from servicedesk.choices import RequestKind
 from servicedesk.engine import Transition, Workflow, register
 
+from .choices import RepairScope
 from .choices import RepairStatus as S
 
 
@@ -43,6 +44,7 @@ REPAIR_FLOW = register(
         states=S,
         initial=S.REPORTED,
         closed={S.CONFIRMED, S.CANCELLED},
+        categories=RepairScope,
         transitions=[
             Transition(
                 "notify",

@@ -56,3 +56,9 @@ class EventKind(models.TextChoices):
     FEEDBACK = "feedback", _("业户评价")
     ATTACHMENT = "attachment", _("附件")
     ESCALATION = "escalation", _("升级上报")
+
+
+class ConsultationCategory(models.TextChoices):
+    """What `ServiceRequest.category` holds for a consultation (blank for an ordinary one)."""
+
+    CONFIDENTIAL = "confidential", _("保密咨询")

@@ -15,7 +15,7 @@ from core.errors import DomainError
 from core.permissions import roles_of
 
 from . import services
-from .choices import Channel, RequestKind
+from .choices import Channel, ConsultationCategory, RequestKind
 from .engine import Transition, Workflow, register
 
 
@@ -48,6 +48,7 @@ CONSULTATION_FLOW = register(
         states=ConsultationStatus,
         initial=S.RECEIVED,
         closed={S.CLOSED},
+        categories=ConsultationCategory,
         transitions=[
             # R-HELP-10/13: what staff cannot answer (or a matter of principle) goes to the supervisor first.
             Transition(
@@ -109,7 +110,7 @@ def consultation_create(
         contact_phone=contact_phone,
         reporter=reporter,
         unit=unit,
-        category="confidential" if confidential else "",
+        category=ConsultationCategory.CONFIDENTIAL if confidential else "",
         received_at=received_at,
     )
 

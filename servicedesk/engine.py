@@ -74,6 +74,7 @@ class Workflow:
     transitions: list[Transition]
     closed: set[str] = field(default_factory=set)
     detail_url: str | None = None  # the kind's own page (url name taking the request pk)
+    categories: type[models.TextChoices] | None = None  # what `ServiceRequest.category` holds for this kind
 
     def __post_init__(self):
         self.by_name = {t.name: t for t in self.transitions}
@@ -88,6 +89,14 @@ class Workflow:
             return str(self.states(status).label)
         except ValueError:
             return status
+
+    def category_label(self, code: str) -> str:
+        if not code or self.categories is None:
+            return code
+        try:
+            return str(self.categories(code).label)
+        except ValueError:
+            return code
 
     def available(self, status: str) -> list[Transition]:
         return [t for t in self.transitions if status in t.sources]

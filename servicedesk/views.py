@@ -140,6 +140,7 @@ def _detail_context(request, req, **forms):
     ctx.update(
         req=req,
         status_label=flow.label(req.status),
+        category_label=flow.category_label(req.category),
         transitions=[
             t for t in flow.available(req.status) if t.generic and can(user, t.action, req.property_id)
         ],

@@ -3,6 +3,7 @@
 import pytest
 
 from complaints import services
+from complaints.choices import BasicType
 from complaints.models import Complaint
 from core.models import Department
 from core.testing.queries import assert_max_queries
@@ -81,6 +82,8 @@ def test_panel_on_request_page(world, make_complaint, client_as):
         "cr_reply",
     ):
         assert text in body, text
+    # R-CMP-09: the 分类 row names the complaint type, not its stored code.
+    assert f"<dd>{BasicType(comp.request.category).label} · " in body
     desk = client_as(world.frontdesk).get(f"/servicedesk/{comp.pk}/").content.decode()
     assert "保存判断" not in desk  # the front desk does not judge
     assert client_as(world.frontdesk2).get(f"/servicedesk/{comp.pk}/").status_code == 404

@@ -26,15 +26,20 @@ def _with_running_clock(user, limit: int, **clock_filter) -> list[ServiceRequest
     (indexed by state and due_at) so the cost follows the number of open clocks, never the number of
     requests (2,000,000 requests: still a few rows read)."""
     ct = ContentType.objects.get_for_model(ServiceRequest)
-    ids = list(
+    clocks = list(
         Deadline.objects.restrict(user, "request.view")
         .filter(content_type=ct, state=DeadlineState.RUNNING, **clock_filter)
         .order_by("due_at", "id")
-        .values_list("object_id", flat=True)[:limit]
+        .values_list("object_id", "label", "due_at")[:limit]
     )
-    ids = list(dict.fromkeys(ids))
-    rows = {r.pk: r for r in request_list(user=user).filter(pk__in=ids)}
-    return [rows[pk] for pk in ids if pk in rows]
+    rows = {r.pk: r for r in request_list(user=user).filter(pk__in={c[0] for c in clocks})}
+    out = []
+    for pk, label, due_at in clocks:  # the most urgent clock of each request names it on the list
+        r = rows.pop(pk, None)
+        if r is not None:
+            r.clock_label, r.clock_due_at = label, due_at
+            out.append(r)
+    return out
 
 
 def overdue_requests(*, user, now=None, limit: int = OVERDUE_LIST_LIMIT) -> list[ServiceRequest]:

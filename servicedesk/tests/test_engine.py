@@ -160,6 +160,26 @@ def test_overdue_and_about_to_breach_are_queries(world):
     assert list(selectors.overdue_requests(user=world.frontdesk2)) == []
 
 
+def test_overdue_page_names_the_clock_due_time_and_link_in_fixed_queries(world, client_as):
+    start = timezone.now() - timedelta(hours=2)
+    late = _consult(world)
+    services.clock_start(late, kind="answer", label="答复", duration=timedelta(hours=1), start=start)
+    c = client_as(world.supervisor)
+    c.get("/servicedesk/overdue/")
+    with assert_max_queries(10) as ctx:
+        body = c.get("/servicedesk/overdue/").content.decode()
+    one = len(ctx)
+    for _ in range(5):
+        r = _consult(world)
+        services.clock_start(r, kind="answer", label="答复", duration=timedelta(minutes=30), start=start)
+    with assert_max_queries(one):  # the same count with six overdue requests as with one
+        more = c.get("/servicedesk/overdue/").content.decode()
+    due = timezone.localtime(start + timedelta(hours=1)).strftime("%m-%d %H:%M")
+    assert f'href="/servicedesk/{late.pk}/"' in body and late.number in body
+    assert "答复" in body and due in body and "咨询" in body
+    assert more.count('href="/servicedesk/') >= 6
+
+
 # R-LANG-02, R-LANG-06, R-LANG-07
 def test_language_check_flags_negative_phrases_with_alternatives():
     found = check_text("我不能帮您,但是可以明天再说。不知道。")

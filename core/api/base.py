@@ -1,6 +1,7 @@
-"""API foundations: pagination, the DomainError → 4xx mapping, and the scoped base viewset."""
+"""API foundations: pagination, the DomainError → 4xx mapping, the scoped base viewset and its service actions."""
 
 from rest_framework import exceptions, viewsets
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import DomainError
@@ -21,7 +22,39 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-class ScopedViewSetMixin:
+class ServiceActionMixin:
+    """A state change over the API: the body checked by a serializer → one service → the result serialized.
+
+        @extend_schema(request=s.SealSerializer, responses=s.StoredItemSerializer)
+        @action(detail=True, methods=["post"])
+        def seal(self, request, pk=None):
+            return self.service_action(services.stored_item_seal, s.SealSerializer, item=self.get_object())
+
+    The service is called as service(actor=<user>, **targets, **<validated body>). An invalid body is a 400
+    with the field errors; a DomainError from the service is a 400 (on its field), 403 or 409 through
+    exception_handler above. The answer is respond(<the service's result>, status), or respond(respond_with)
+    when the service returns something else; a viewset overrides respond() to answer with a fresh row.
+    """
+
+    def validated(self, serializer_class) -> dict:
+        """The request body checked by `serializer_class` (400 with the field errors when invalid)."""
+        ser = serializer_class(data=self.request.data, context={"request": self.request})
+        ser.is_valid(raise_exception=True)
+        return dict(ser.validated_data)
+
+    def run_service(self, service, serializer_class=None, /, **targets):
+        data = self.validated(serializer_class) if serializer_class is not None else {}
+        return service(actor=self.request.user, **targets, **data)
+
+    def service_action(self, service, serializer_class=None, /, *, status=200, respond_with=None, **targets):
+        result = self.run_service(service, serializer_class, **targets)
+        return self.respond(result if respond_with is None else respond_with, status)
+
+    def respond(self, obj, status=200):
+        return Response(self.get_serializer(obj).data, status=status)
+
+
+class ScopedViewSetMixin(ServiceActionMixin):
     """Rows restricted to the user's properties for `permission_action` (another property's row → 404)."""
 
     permission_action = "view"

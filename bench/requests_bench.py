@@ -24,7 +24,12 @@ VAR = ROOT / "var" / "bench"
 PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/propdesk_bench_requests"
 N_PROPERTIES = 50
 UNITS_PER_PROPERTY = 400
-TARGETS = {"analysis_p95_ms": 2000.0, "overdue_p95_ms": 50.0, "request_page_p95_ms": 50.0}
+TARGETS = {
+    "analysis_p95_ms": 2000.0,
+    "overdue_p95_ms": 50.0,
+    "request_page_p95_ms": 50.0,
+    "panel_page_p95_ms": 50.0,
+}
 SLOW_MS = 5000.0
 KINDS = [("complaint", 25), ("repair", 45), ("help", 15), ("consultation", 15)]
 CATEGORIES = {
@@ -161,6 +166,50 @@ def load(scale: int, rng: random.Random) -> float:
     return time.monotonic() - t0
 
 
+def real_requests(props, user) -> list[int]:
+    """A few complaints and repairs made through the services (their own rows, clocks, timeline, history) in
+    the loaded database: the request page is timed on these too, with their kind's panel."""
+    from complaints import services as complaints
+    from core.models import Unit
+    from repairs import services as repairs
+    from servicedesk.models import ServiceRequest
+
+    made = list(ServiceRequest.objects.filter(title__startswith="基准真实").values_list("pk", flat=True))
+    if made:
+        return made
+    for p in props[:5]:
+        unit = Unit.objects.filter(property=p).order_by("id").first()
+        for i in range(2):
+            c = complaints.complaint_create(
+                actor=user,
+                prop=p,
+                channel="phone",
+                apologised=True,
+                title=f"基准真实投诉 {i}",
+                description="楼上夜间噪音",
+                reporter_name="业户",
+                contact_phone="13800001234",
+                unit=unit,
+                basic_type="quality",
+                analysis_category="service",
+                emotion="anxious",
+                steps=["hear", "ask"],
+            )
+            made.append(c.request_id)
+            r = repairs.repair_create(
+                actor=user,
+                prop=p,
+                scope="unit",
+                unit=unit,
+                title=f"基准真实报修 {i}",
+                description="厨房水龙头漏水",
+                reporter_name="业户",
+                contact_phone="13800001234",
+            )
+            made.append(r.pk)
+    return made
+
+
 def worker(scale: int, rounds: int) -> dict:
     import django
 
@@ -213,7 +262,8 @@ def worker(scale: int, rounds: int) -> dict:
         assert r.status_code == 200, r.status_code
         page_counts.add(len(ctx.captured_queries))
     over_t, over_counts = [], set()
-    for _ in range(10 * rounds + 1):
+    client.get("/servicedesk/overdue/")  # warms the caches (and the session's first save): not counted
+    for _ in range(10 * rounds):
         with CaptureQueriesContext(connection) as ctx:
             t0 = time.perf_counter()
             r = client.get("/servicedesk/overdue/")
@@ -222,7 +272,6 @@ def worker(scale: int, rounds: int) -> dict:
         over_counts.add(len(ctx.captured_queries))
         if over_t[-1] > SLOW_MS:  # far off target: one measurement says enough
             break
-    over_t = over_t[1:] or over_t  # the first call warms the caches
     from servicedesk.engine import PANELS
 
     # Kinds whose app shows a panel need that app's detail row, which bulk rows don't have: time the page
@@ -243,6 +292,21 @@ def worker(scale: int, rounds: int) -> dict:
                 det_t.append((time.perf_counter() - t0) * 1000)
             assert r.status_code == 200, (pk, r.status_code)
             det_counts.add(len(ctx.captured_queries))
+    # Complaints and repairs made through the services: the page with the kind's panel. Their query count
+    # is the kind's own (fixed per kind, reported apart).
+    real = real_requests(props, User.objects.get(username="benchsup"))
+    kinds = dict(ServiceRequest.objects.filter(pk__in=real).values_list("pk", "kind"))
+    panel_t, panel_counts = [], {}
+    for pk in real:
+        client.get(f"/servicedesk/{pk}/")
+    for _ in range(max(rounds, 1)):
+        for pk in real:
+            with CaptureQueriesContext(connection) as ctx:
+                t0 = time.perf_counter()
+                r = client.get(f"/servicedesk/{pk}/")
+                panel_t.append((time.perf_counter() - t0) * 1000)
+            assert r.status_code == 200, (pk, r.status_code)
+            panel_counts.setdefault(kinds[pk], set()).add(len(ctx.captured_queries))
     return {
         "vendor": connection.vendor,
         "requests": n_req,
@@ -262,6 +326,8 @@ def worker(scale: int, rounds: int) -> dict:
         "overdue_queries": sorted(over_counts),
         "request_page_p95_ms": round(pct(det_t, 95), 1),
         "request_page_queries": sorted(det_counts),
+        "panel_page_p95_ms": round(pct(panel_t, 95), 1),
+        "panel_page_queries": {k: sorted(v) for k, v in panel_counts.items()},
     }
 
 
@@ -326,6 +392,7 @@ def main():
             failed |= not ok
             print(f"   {key} {res[key]} (target ≤ {target}) {'OK' if ok else 'MISSED'}")
         fixed = all(len(res[k]) == 1 for k in ("analysis_queries", "overdue_queries", "request_page_queries"))
+        fixed &= all(len(v) == 1 for v in res["panel_page_queries"].values())
         failed |= not fixed
         print(f"   query counts fixed: {'OK' if fixed else 'MISSED'}")
     sys.exit(1 if failed else 0)

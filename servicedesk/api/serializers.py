@@ -57,6 +57,17 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
         return mask_phone(obj.contact_phone)  # R-ARCH-06: masked by default
 
 
+class ClockedRequestSerializer(ServiceRequestSerializer):
+    """A row of the overdue / about-to-breach lists: the request and its most urgent running clock."""
+
+    clock_label = serializers.CharField(read_only=True)
+    clock_due_at = serializers.DateTimeField(read_only=True)
+
+    class Meta(ServiceRequestSerializer.Meta):
+        fields = [*ServiceRequestSerializer.Meta.fields, "clock_label", "clock_due_at"]
+        read_only_fields = fields
+
+
 class TransitionSerializer(serializers.Serializer):
     name = serializers.CharField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")

@@ -130,19 +130,19 @@ class ServiceRequestViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         )
         return self._reply(req)
 
-    @extend_schema(responses=s.ServiceRequestSerializer(many=True))
+    @extend_schema(responses=s.ClockedRequestSerializer(many=True))
     @action(detail=False)
     def overdue(self, request):
         qs = selectors.overdue_requests(user=request.user, now=timezone.now())
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(s.ServiceRequestSerializer(page, many=True).data)
+        return self.get_paginated_response(s.ClockedRequestSerializer(page, many=True).data)
 
-    @extend_schema(responses=s.ServiceRequestSerializer(many=True))
+    @extend_schema(responses=s.ClockedRequestSerializer(many=True))
     @action(detail=False, url_path="about-to-breach")
     def about_to_breach(self, request):
         qs = selectors.about_to_breach(user=request.user, now=timezone.now())
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(s.ServiceRequestSerializer(page, many=True).data)
+        return self.get_paginated_response(s.ClockedRequestSerializer(page, many=True).data)
 
     @extend_schema(request=s.ConsultationCreateSerializer, responses={201: s.ServiceRequestSerializer})
     @action(detail=False, methods=["post"], parser_classes=[JSONParser, FormParser])

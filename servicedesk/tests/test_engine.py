@@ -160,6 +160,25 @@ def test_overdue_and_about_to_breach_are_queries(world):
     assert list(selectors.overdue_requests(user=world.frontdesk2)) == []
 
 
+def test_overdue_and_about_to_breach_api_name_the_clock(world, api_as):
+    start = timezone.now() - timedelta(hours=2)
+    late, soon = _consult(world), _consult(world)
+    services.clock_start(late, kind="answer", label="答复", duration=timedelta(hours=1), start=start)
+    services.clock_start(
+        soon, kind="answer", label="答复", duration=timedelta(hours=2, minutes=20), start=start
+    )
+    data = api_as(world.supervisor).get("/api/v1/requests/overdue/").json()
+    assert [r["id"] for r in data["results"]] == [late.pk]
+    row = data["results"][0]
+    assert "答复" in row["clock_label"] and row["contact_phone"] == "138****5678"
+    assert row["clock_due_at"].startswith(
+        timezone.localtime(start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    )
+    data = api_as(world.supervisor).get("/api/v1/requests/about-to-breach/").json()
+    assert [r["id"] for r in data["results"]] == [soon.pk]
+    assert api_as(world.frontdesk2).get("/api/v1/requests/overdue/").json()["count"] == 0
+
+
 def test_overdue_page_names_the_clock_due_time_and_link_in_fixed_queries(world, client_as):
     start = timezone.now() - timedelta(hours=2)
     late = _consult(world)

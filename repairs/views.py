@@ -19,22 +19,12 @@ from core.exports import xlsx_response
 from core.masking import mask_phone
 from core.permissions import can
 from core.views.decorators import needs
+from core.views.generic import ServiceStepView, apply_domain_error, requested_property
 
 from . import forms as f
 from . import selectors, services
 from .choices import FINISHED_STATUSES, RepairScope, RepairStatus
 from .models import AccidentReport, PriceItem, SpareKeyEntry
-
-
-def _property(request, action="repairs.view"):
-    prop = selectors.current_property(
-        user=request.user,
-        requested=request.POST.get("property") or request.GET.get("property"),
-        action=action,
-    )
-    if prop is None:
-        raise PermissionDenied
-    return prop
 
 
 def _day(value, default):
@@ -59,7 +49,7 @@ SCOPE_TITLES = {
 def intake(request, scope):
     if scope not in SCOPE_TITLES:
         raise Http404
-    prop = _property(request, "repairs.create")
+    prop = requested_property(request, "repairs.create")
     form = f.IntakeForm(request.POST or None, prop=prop, scope=scope)
     status = 200
     if request.method == "POST":
@@ -87,7 +77,7 @@ def intake(request, scope):
                     notify_method=d["notify_method"],
                 )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+                apply_domain_error(form, exc)
             else:
                 messages.success(request, _("已登记报修 %(n)s,并已通知工程部取单。") % {"n": req.number})
                 return redirect("servicedesk:detail", pk=req.pk)
@@ -116,7 +106,7 @@ def _resident_of(unit, name):
 
 @needs("repairs.create")
 def emergency(request):
-    prop = _property(request, "repairs.create")
+    prop = requested_property(request, "repairs.create")
     form = f.EmergencyForm(request.POST or None, prop=prop)
     status = 200
     if request.method == "POST":
@@ -137,7 +127,7 @@ def emergency(request):
                     method=d["method"],
                 )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+                apply_domain_error(form, exc)
             else:
                 messages.warning(
                     request, _("紧急报修 %(n)s:已通知工程部与客服主管,5 分钟内到场。") % {"n": req.number}
@@ -172,151 +162,66 @@ def _report(req):
     return report
 
 
-STEPS = {
-    "notify": (
-        f.NotifyForm,
-        lambda u, r, d: services.repair_notify(
-            actor=u, request=r, method=d["method"], assignee=d["assignee"], at=d["at"]
-        ),
-    ),
-    "collect": (
-        f.CollectForm,
-        lambda u, r, d: services.repair_collect(
-            actor=u, request=r, collector=d["collector"], signature=d["signature"], at=d["at"]
-        ),
-    ),
-    "arrive": (
-        f.ArriveForm,
-        lambda u, r, d: services.repair_arrive(actor=u, request=r, cs_on_site=d["cs_on_site"], at=d["at"]),
-    ),
-    "hold": (
-        f.HoldForm,
-        lambda u, r, d: services.repair_hold(
-            actor=u,
-            request=r,
-            reason_kind=d["reason_kind"],
-            reason=d["reason"],
-            resident_agreed=d["resident_agreed"],
-            rescheduled_for=d["rescheduled_for"],
-            at=d["at"],
-        ),
-    ),
-    "reschedule": (
-        f.RescheduleForm,
-        lambda u, r, d: services.repair_reschedule(
-            actor=u, request=r, rescheduled_for=d["rescheduled_for"], note=d["note"]
-        ),
-    ),
-    "follow_up": (
-        f.FollowUpForm,
-        lambda u, r, d: services.repair_follow_up(actor=u, request=r, text=d["text"]),
-    ),
-    "resume": (
-        f.ResumeForm,
-        lambda u, r, d: services.repair_resume(actor=u, request=r, note=d["note"], at=d["at"]),
-    ),
-    "complete": (
-        f.CompleteForm,
-        lambda u, r, d: services.repair_complete(
-            actor=u,
-            request=r,
-            result=d["result"],
-            repairer_signature=d["repairer_signature"],
-            signer_name=d["signer_name"],
-            signer_role=d["signer_role"],
-            resident_comment=d["resident_comment"],
-            reported_to_cs=d["reported_to_cs"],
-            at=d["at"],
-        ),
-    ),
-    "sign": (
-        f.SignForm,
-        lambda u, r, d: services.repair_sign(
-            actor=u,
-            request=r,
-            signer_name=d["signer_name"],
-            signer_role=d["signer_role"],
-            comment=d["comment"],
-        ),
-    ),
-    "report": (f.EmptyForm, lambda u, r, d: services.repair_report_done(actor=u, request=r, at=d["at"])),
-    "confirm": (f.ConfirmForm, lambda u, r, d: services.repair_confirm(actor=u, request=r, note=d["note"])),
-    "reconfirm": (
-        f.ReconfirmForm,
-        lambda u, r, d: services.repair_spare_key_reconfirm(actor=u, request=r, note=d["note"]),
-    ),
-    "key_enter": (
-        f.KeyEnterForm,
-        lambda u, r, d: services.spare_key_enter(
-            actor=u,
-            request=r,
-            cs_person=d["cs_person"],
-            security_person=d["security_person"],
-            engineering_person=d["engineering_person"],
-            key_reference=d["key_reference"],
-            entered_at=d["entered_at"],
-        ),
-    ),
-    "key_leave": (
-        f.KeyLeaveForm,
-        lambda u, r, d: services.spare_key_leave(
-            actor=u, entry=_entry(r) or _no_entry(), left_at=d["left_at"]
-        ),
-    ),
-    "charge": (
-        f.ChargeForm,
-        lambda u, r, d: services.repair_charge_add(
-            actor=u,
-            request=r,
-            kind=d["kind"],
-            price_item=d["price_item"],
-            description=d["description"],
-            quantity=d["quantity"],
-            unit_price=d["unit_price"],
-        ),
-    ),
-    "charges_confirm": (
-        f.ChargesConfirmForm,
-        lambda u, r, d: services.repair_charges_confirm(actor=u, request=r, resident_name=d["resident_name"]),
-    ),
-    "payment": (
-        f.PaymentForm,
-        lambda u, r, d: services.repair_set_payment(actor=u, request=r, method=d["method"]),
-    ),
-    "loss": (
-        f.LossForm,
-        lambda u, r, d: services.repair_loss_add(
-            actor=u,
-            request=r,
-            item=d["item"],
-            description=d["description"],
-            estimated_amount=d["estimated_amount"],
-        ),
-    ),
-    "accident_report": (
-        f.AccidentReportForm,
-        lambda u, r, d: services.accident_report_save(
-            actor=u,
-            request=r,
-            facts=d["facts"],
-            severity=d["severity"],
-            impact=d["impact"],
-            handling=d["handling"],
-        ),
-    ),
-    "accident_submit": (
-        f.EmptyForm,
-        lambda u, r, d: services.accident_report_submit(actor=u, report=_report(r)),
-    ),
-    "accident_ack": (
-        f.AcknowledgeForm,
-        lambda u, r, d: services.accident_report_acknowledge(actor=u, report=_report(r), note=d["note"]),
-    ),
-}
+class RepairStep(ServiceStepView):
+    """A step posted from the repair panel on the request page. A refusal shows the step's form again (400);
+    a role the step is not for is Django's 403."""
+
+    record_kwarg = "request"
+    refusal_status = 400
+    raise_forbidden = True
+
+    def get_object(self):
+        return selectors.order_for(user=self.request.user, pk=self.kwargs["pk"]).request
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "prop": self.object.property}
+
+    def render_form(self, form, status):
+        ctx = {"form": form, "req": self.object, "name": self.kwargs["name"]}
+        return render(self.request, "repairs/step.html", ctx, status=status)
 
 
 def _no_entry():
     raise DomainError(_("没有未离开的入户记录。(No open entry.)"))
+
+
+# The panel's forms carry the services' own keywords; `call` where the service works on another record.
+STEPS = {
+    "notify": RepairStep.as_view(form_class=f.NotifyForm, service=services.repair_notify),
+    "collect": RepairStep.as_view(form_class=f.CollectForm, service=services.repair_collect),
+    "arrive": RepairStep.as_view(form_class=f.ArriveForm, service=services.repair_arrive),
+    "hold": RepairStep.as_view(form_class=f.HoldForm, service=services.repair_hold),
+    "reschedule": RepairStep.as_view(form_class=f.RescheduleForm, service=services.repair_reschedule),
+    "follow_up": RepairStep.as_view(form_class=f.FollowUpForm, service=services.repair_follow_up),
+    "resume": RepairStep.as_view(form_class=f.ResumeForm, service=services.repair_resume),
+    "complete": RepairStep.as_view(form_class=f.CompleteForm, service=services.repair_complete),
+    "sign": RepairStep.as_view(form_class=f.SignForm, service=services.repair_sign),
+    "report": RepairStep.as_view(form_class=f.EmptyForm, service=services.repair_report_done),
+    "confirm": RepairStep.as_view(form_class=f.ConfirmForm, service=services.repair_confirm),
+    "reconfirm": RepairStep.as_view(form_class=f.ReconfirmForm, service=services.repair_spare_key_reconfirm),
+    "key_enter": RepairStep.as_view(form_class=f.KeyEnterForm, service=services.spare_key_enter),
+    "key_leave": RepairStep.as_view(
+        form_class=f.KeyLeaveForm,
+        call=lambda u, r, d: services.spare_key_leave(actor=u, entry=_entry(r) or _no_entry(), **d),
+    ),
+    "charge": RepairStep.as_view(form_class=f.ChargeForm, service=services.repair_charge_add),
+    "charges_confirm": RepairStep.as_view(
+        form_class=f.ChargesConfirmForm, service=services.repair_charges_confirm
+    ),
+    "payment": RepairStep.as_view(form_class=f.PaymentForm, service=services.repair_set_payment),
+    "loss": RepairStep.as_view(form_class=f.LossForm, service=services.repair_loss_add),
+    "accident_report": RepairStep.as_view(
+        form_class=f.AccidentReportForm, service=services.accident_report_save
+    ),
+    "accident_submit": RepairStep.as_view(
+        form_class=f.EmptyForm,
+        call=lambda u, r, d: services.accident_report_submit(actor=u, report=_report(r)),
+    ),
+    "accident_ack": RepairStep.as_view(
+        form_class=f.AcknowledgeForm,
+        call=lambda u, r, d: services.accident_report_acknowledge(actor=u, report=_report(r), **d),
+    ),
+}
 
 
 @login_required
@@ -324,21 +229,7 @@ def _no_entry():
 def step(request, pk, name):
     if name not in STEPS:
         raise Http404
-    order = selectors.order_for(user=request.user, pk=pk)
-    req = order.request
-    form_cls, perform = STEPS[name]
-    form = form_cls(request.POST, prop=req.property)
-    if form.is_valid():
-        try:
-            perform(request.user, req, form.cleaned_data)
-        except DomainError as exc:
-            if exc.status_code == 403:
-                raise PermissionDenied from exc
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("servicedesk:detail", pk=req.pk)
-    return render(request, "repairs/step.html", {"form": form, "req": req, "name": name}, status=400)
+    return STEPS[name](request, pk=pk, name=name)
 
 
 @needs("repairs.view")
@@ -423,7 +314,7 @@ def ledger_row(o):
 
 @needs("repairs.view")
 def ledger(request):
-    prop = _property(request)
+    prop = requested_property(request, "repairs.view")
     today = timezone.localdate()
     date_from = _day(request.GET.get("from"), today - timedelta(days=6))
     date_to = _day(request.GET.get("to"), today)
@@ -468,7 +359,7 @@ def ledger(request):
 
 @needs("repairs.view")
 def returns(request):
-    prop = _property(request)
+    prop = requested_property(request, "repairs.view")
     now = timezone.now()
     pending = list(services.pending_return_orders(prop, now))
     for o in pending:
@@ -488,7 +379,7 @@ def returns(request):
                     reasons=form.reasons(),
                 )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+                apply_domain_error(form, exc)
             else:
                 messages.success(
                     request, _("已登记交回 %(n)s 张工程维修单第一联。") % {"n": ret.lines.count()}
@@ -513,7 +404,7 @@ def returns(request):
 
 @needs("repairs.view")
 def unfinished(request):
-    prop = _property(request)
+    prop = requested_property(request, "repairs.view")
     today = timezone.localdate()
     day = _day(request.GET.get("date"), None)
     if day is None:
@@ -565,7 +456,7 @@ def unfinished(request):
 
 @needs("repairs.view")
 def prices(request):
-    prop = _property(request)
+    prop = requested_property(request, "repairs.view")
     items = selectors.price_list(prop=prop)
     return render(
         request,

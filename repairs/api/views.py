@@ -53,6 +53,11 @@ def _price_item(pk, req):
     return get_object_or_404(PriceItem, pk=pk, property_id=req.property_id) if pk else None
 
 
+def _kw(service):
+    """perform() for a step whose body's fields are the service's own keywords."""
+    return lambda u, r, d: service(actor=u, request=r, **d)
+
+
 # name → (url path, serializer, perform(user, request, data))
 STEPS = {
     "notify": (
@@ -69,48 +74,16 @@ STEPS = {
             actor=u, request=r, collector=_user(d["collector"]), signature=d["signature"], at=d["at"]
         ),
     ),
-    "arrive": (
-        "arrive",
-        s.ArriveSerializer,
-        lambda u, r, d: services.repair_arrive(actor=u, request=r, cs_on_site=d["cs_on_site"], at=d["at"]),
-    ),
-    "hold": ("hold", s.HoldSerializer, lambda u, r, d: services.repair_hold(actor=u, request=r, **d)),
-    "reschedule": (
-        "reschedule",
-        s.RescheduleSerializer,
-        lambda u, r, d: services.repair_reschedule(actor=u, request=r, **d),
-    ),
-    "follow_up": (
-        "follow-up",
-        s.TextSerializer,
-        lambda u, r, d: services.repair_follow_up(actor=u, request=r, text=d["text"]),
-    ),
-    "resume": (
-        "resume",
-        s.NoteSerializer,
-        lambda u, r, d: services.repair_resume(actor=u, request=r, note=d["note"], at=d["at"]),
-    ),
-    "complete": (
-        "complete",
-        s.CompleteSerializer,
-        lambda u, r, d: services.repair_complete(actor=u, request=r, **d),
-    ),
-    "sign": ("sign", s.SignSerializer, lambda u, r, d: services.repair_sign(actor=u, request=r, **d)),
-    "report": (
-        "report-done",
-        s.AtSerializer,
-        lambda u, r, d: services.repair_report_done(actor=u, request=r, at=d["at"]),
-    ),
-    "confirm": (
-        "confirm",
-        s.NoteSerializer,
-        lambda u, r, d: services.repair_confirm(actor=u, request=r, note=d["note"], at=d["at"]),
-    ),
-    "reconfirm": (
-        "reconfirm-spare-key",
-        s.NoteSerializer,
-        lambda u, r, d: services.repair_spare_key_reconfirm(actor=u, request=r, note=d["note"], at=d["at"]),
-    ),
+    "arrive": ("arrive", s.ArriveSerializer, _kw(services.repair_arrive)),
+    "hold": ("hold", s.HoldSerializer, _kw(services.repair_hold)),
+    "reschedule": ("reschedule", s.RescheduleSerializer, _kw(services.repair_reschedule)),
+    "follow_up": ("follow-up", s.TextSerializer, _kw(services.repair_follow_up)),
+    "resume": ("resume", s.NoteSerializer, _kw(services.repair_resume)),
+    "complete": ("complete", s.CompleteSerializer, _kw(services.repair_complete)),
+    "sign": ("sign", s.SignSerializer, _kw(services.repair_sign)),
+    "report": ("report-done", s.AtSerializer, _kw(services.repair_report_done)),
+    "confirm": ("confirm", s.NoteSerializer, _kw(services.repair_confirm)),
+    "reconfirm": ("reconfirm-spare-key", s.NoteSerializer, _kw(services.repair_spare_key_reconfirm)),
     "key_enter": (
         "spare-key-enter",
         s.KeyEnterSerializer,
@@ -128,7 +101,7 @@ STEPS = {
     "key_leave": (
         "spare-key-leave",
         s.KeyLeaveSerializer,
-        lambda u, r, d: services.spare_key_leave(actor=u, entry=_entry(r), left_at=d["left_at"]),
+        lambda u, r, d: services.spare_key_leave(actor=u, entry=_entry(r), **d),
     ),
     "charge": (
         "charges",
@@ -143,25 +116,13 @@ STEPS = {
             unit_price=d["unit_price"],
         ),
     ),
-    "charges_confirm": (
-        "charges-confirm",
-        s.ChargesConfirmSerializer,
-        lambda u, r, d: services.repair_charges_confirm(actor=u, request=r, resident_name=d["resident_name"]),
-    ),
-    "payment": (
-        "payment",
-        s.PaymentSerializer,
-        lambda u, r, d: services.repair_set_payment(actor=u, request=r, method=d["method"]),
-    ),
-    "loss": (
-        "losses",
-        s.LossCreateSerializer,
-        lambda u, r, d: services.repair_loss_add(actor=u, request=r, **d),
-    ),
+    "charges_confirm": ("charges-confirm", s.ChargesConfirmSerializer, _kw(services.repair_charges_confirm)),
+    "payment": ("payment", s.PaymentSerializer, _kw(services.repair_set_payment)),
+    "loss": ("losses", s.LossCreateSerializer, _kw(services.repair_loss_add)),
     "accident_report": (
         "accident-report",
         s.AccidentReportSaveSerializer,
-        lambda u, r, d: services.accident_report_save(actor=u, request=r, **d),
+        _kw(services.accident_report_save),
     ),
     "accident_submit": (
         "accident-report-submit",
@@ -259,12 +220,7 @@ class RepairOrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
 def _make_step(name, path, ser, perform):
     def step(self, request, pk=None):
         order = self.get_object()
-        data = {}
-        if ser is not None:
-            d = ser(data=request.data)
-            d.is_valid(raise_exception=True)
-            data = dict(d.validated_data)
-        perform(request.user, order.request, data)
+        perform(request.user, order.request, self.validated(ser) if ser is not None else {})
         return self._reply(order.pk)
 
     step.__name__ = name

@@ -19,6 +19,13 @@ class CoreConfig(AppConfig):
             action="property.manage",
         )
         MENU.register(
+            "core.rule_settings",
+            _("规则参数"),
+            order=955,
+            url="core:rule_settings_index",
+            action="rule_settings.manage",
+        )
+        MENU.register(
             "core.calendar", _("节假日与调休"), order=960, url="core:calendar", action="calendar.manage"
         )
         MENU.register(

@@ -60,3 +60,33 @@ class CalendarDayForm(forms.Form):
 
 class CalendarSeedForm(forms.Form):
     year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
+
+
+class RuleSettingsForm(forms.Form):
+    """规则参数: one field per declared setting (core.rule_settings), named by its key; blank = back to the
+    default.
+    The fields only carry text: core.services.rule_settings_update validates (bounds, whole numbers) so the
+    page, the API and any script refuse a value with the same message."""
+
+    def __init__(self, *args, rows: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            attrs = {"inputmode": "decimal" if row["unit"] == "decimal" else "numeric", "class": "narrow"}
+            if row["unit"] == "time":
+                widget = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+            else:
+                widget = forms.TextInput(attrs=attrs)
+            self.fields[row["key"]] = forms.CharField(
+                label=row["label"], required=False, max_length=20, widget=widget
+            )
+            if not self.is_bound:
+                self.initial[row["key"]] = row["value"]
+
+    def groups(self) -> list[dict]:
+        """The fields grouped by area (in declaration order), each with its row of core.rule_settings.rows."""
+        out: dict[str, dict] = {}
+        for row in self.rows:
+            g = out.setdefault(row["area"], {"area": row["area"], "label": row["area_label"], "items": []})
+            g["items"].append({**row, "field": self[row["key"]]})
+        return list(out.values())

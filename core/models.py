@@ -74,6 +74,8 @@ class Property(BaseModel):
     deadline_warn_share = models.PositiveSmallIntegerField(_("预警比例(%)"), default=75)
     archive_grant_hours = models.PositiveSmallIntegerField(_("档案查阅授权时长(小时)"), default=4)
     first_contact_days = models.PositiveSmallIntegerField(_("首次联系期限(天)"), default=7)  # R-CUST-04
+    # 规则参数: the other values the seed leaves open, key → value (core.rule_settings; unset = default).
+    rule_settings = models.JSONField(_("规则参数"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("物业项目")

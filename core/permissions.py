@@ -24,6 +24,8 @@ ACTIONS: dict[str, set[str]] = {
     "property.manage": {R.MANAGER},
     "staff.manage": {R.MANAGER},
     "calendar.manage": LEADS,
+    # 规则参数: the values the seed leaves open (core.rule_settings) — the 客服主管 runs the rules day to day.
+    "rule_settings.manage": LEADS,
     # Residents and the archive (R-ARCH, R-CUST). Phone/ID stay masked in every view.
     "resident.view": {R.MANAGER} | CS_DESK | {R.ENG_SUPERVISOR, R.ENGINEER, R.SEC_SUPERVISOR, R.GUARD},
     "resident.edit": LEADS | CS_DESK,  # R-ARCH-08: the front desk records move-ins and household changes

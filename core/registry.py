@@ -75,6 +75,7 @@ MENU_ORDER = [
     "duty",
     "handover",
     "core.property_settings",
+    "core.rule_settings",
     "core.calendar",
     "core.permissions",
 ]

@@ -5,7 +5,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core import notify, services
+from core import notify, rule_settings, services
 from core.models import (
     Building,
     CalendarDay,
@@ -78,6 +78,37 @@ class PropertySettingsSerializer(serializers.Serializer):
     deadline_warn_share = serializers.IntegerField(required=False)
     archive_grant_hours = serializers.IntegerField(required=False)
     first_contact_days = serializers.IntegerField(required=False)
+
+
+class RuleSettingSerializer(serializers.Serializer):
+    """One 规则参数 of the property (core.rule_settings): its value and its default, in `unit`."""
+
+    key = serializers.CharField(help_text="repairs.confirm_within …")
+    area = serializers.CharField()
+    area_label = serializers.CharField()
+    label = serializers.CharField()
+    unit = serializers.ChoiceField(choices=rule_settings.UNITS)
+    unit_label = serializers.CharField()
+    rule = serializers.CharField(help_text="R-REP-11 …")
+    value = serializers.JSONField(help_text="整数(分钟/小时/天/整数)、字符串(decimal)或 HH:MM(time)")
+    default = serializers.JSONField()
+    is_default = serializers.BooleanField()
+    min = serializers.JSONField(allow_null=True)
+    max = serializers.JSONField(allow_null=True)
+    help = serializers.CharField(allow_blank=True)
+
+
+RULE_SETTINGS_PATCH = {
+    "type": "object",
+    "description": "键 → 新值(按该参数的单位);null 或空字符串恢复默认值。(key → new value in the setting's "
+    "unit; null or an empty string puts it back to its default.)",
+    "additionalProperties": {"oneOf": [{"type": "integer"}, {"type": "string"}], "nullable": True},
+    "example": {
+        "repairs.confirm_within": 6,
+        "storage.found_high_value_above": "200",
+        "visitors.max_visit": None,
+    },
+}
 
 
 class CalendarDaySerializer(serializers.ModelSerializer):
@@ -198,6 +229,38 @@ class PropertyViewSet(ScopedReadOnlyViewSet, mixins.UpdateModelMixin):
     def update(self, request, *args, **kwargs):
         kwargs["partial"] = True
         return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(
+        methods=["GET"],
+        responses=RuleSettingSerializer(many=True),
+        description="规则参数: every declared setting with the property's value (everyone of the property).",
+    )
+    @extend_schema(
+        methods=["PATCH"],
+        request={"application/json": RULE_SETTINGS_PATCH},
+        responses=RuleSettingSerializer(many=True),
+        description="Change some 规则参数 (管理处经理 / 客服主管: rule_settings.manage). "
+        "An unknown key or a bad value → 400 naming the key; nothing is saved then.",
+    )
+    @action(
+        detail=True,
+        methods=["get", "patch"],
+        url_path="rule-settings",
+        url_name="rule-settings",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def rule_settings_detail(self, request, pk=None):
+        prop = self.get_object()  # another property: 404
+        if request.method == "PATCH":
+            data = request.data
+            if not isinstance(data, dict):
+                raise serializers.ValidationError(
+                    {"detail": "应为“键: 值”的对象。(Send an object of key: value.)"}
+                )
+            values = data.dict() if hasattr(data, "dict") else dict(data)  # a form post: one value a key
+            prop = services.rule_settings_update(actor=request.user, prop=prop, values=values)
+        return Response(RuleSettingSerializer(rule_settings.rows(prop), many=True).data)
 
 
 class BuildingViewSet(ScopedReadOnlyViewSet):

@@ -20,6 +20,7 @@ EXPECTED = {
     "property.manage": {"manager"},
     "staff.manage": {"manager"},
     "calendar.manage": {"manager", "cs_supervisor"},
+    "rule_settings.manage": LEADS,
     "resident.view": ALL - {"finance"},
     "resident.edit": {"manager"} | CS_DESK,
     "resident.import": {"manager", "cs_supervisor", "cs_admin"},

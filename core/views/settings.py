@@ -1,4 +1,5 @@
-"""The office's own settings: 项目设置 (property.manage) and 节假日与调休 (calendar.manage)."""
+"""The office's own settings: 项目设置 (property.manage), 规则参数 (rule_settings.manage) and 节假日与调休
+(calendar.manage)."""
 
 from django.contrib import messages
 from django.http import Http404
@@ -8,9 +9,9 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from core import selectors, services
+from core import rule_settings, selectors, services
 from core.errors import DomainError
-from core.forms import CalendarDayForm, CalendarSeedForm, PropertySettingsForm
+from core.forms import CalendarDayForm, CalendarSeedForm, PropertySettingsForm, RuleSettingsForm
 from core.history import history_for
 from core.models import CalendarDay
 from core.permissions import can
@@ -22,12 +23,18 @@ class PropertySettingsIndexView(ScopedMixin, TemplateView):
 
     action = "property.manage"
     template_name = "core/property_list.html"
+    detail_url = "core:property_settings"
+    title = "项目设置"
 
     def get(self, request, *args, **kwargs):
         props = list(selectors.manageable_properties(user=request.user, action=self.action))
         if len(props) == 1:
-            return redirect("core:property_settings", pk=props[0].pk)
-        return render(request, self.template_name, {"properties": props})
+            return redirect(self.detail_url, pk=props[0].pk)
+        return render(
+            request,
+            self.template_name,
+            {"properties": props, "detail_url": self.detail_url, "title": self.title},
+        )
 
 
 class PropertySettingsView(ServiceFormView):
@@ -62,8 +69,74 @@ class PropertySettingsView(ServiceFormView):
             structure=selectors.property_structure(prop=self.prop),
             history=history_for(self.prop, 20),
             submit_label="保存设置",
+            rule_form=kwargs.get("rule_form") or RuleSettingsForm(rows=rule_settings.rows(self.prop)),
+            rules_next=self.request.path,
         )
         return ctx
+
+
+class RuleSettingsIndexView(PropertySettingsIndexView):
+    """/settings/rules/: 规则参数 of the one property the user runs, or a choice of them."""
+
+    action = "rule_settings.manage"
+    detail_url = "core:rule_settings"
+    title = "规则参数"
+
+
+class RuleSettingsView(ScopedMixin, View):
+    """规则参数: the values the seed leaves open, per property (core.rule_settings), grouped by area with
+    their rule IDs. 管理处经理 and 客服主管 (rule_settings.manage); the 项目设置 page shows the same form."""
+
+    action = "rule_settings.manage"
+    template_name = "core/rule_settings.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and can(request.user, self.action):
+            # Wrong role: ScopedMixin refuses (403); another property is a 404, never a 403.
+            self.prop = get_object_or_404(
+                selectors.manageable_properties(user=request.user, action=self.action), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def page(self, request, form=None, status=200):
+        rows = rule_settings.rows(self.prop)
+        keys = {r["key"] for r in rows}
+        ctx = {
+            "prop": self.prop,
+            "title": f"规则参数 · {self.prop.name}",
+            "rule_form": form or RuleSettingsForm(rows=rows),
+            "rules_next": request.path,
+            # the changes of these settings only (the 项目设置 page shows the property's whole history)
+            "history": [h for h in history_for(self.prop, 50) if h.changes and set(h.changes) <= keys][:20],
+            "can_manage_property": can(request.user, "property.manage", self.prop.pk),
+        }
+        return render(request, self.template_name, ctx, status=status)
+
+    def get(self, request, pk):
+        return self.page(request)
+
+    def post(self, request, pk):
+        rows = rule_settings.rows(self.prop)
+        form = RuleSettingsForm(request.POST, rows=rows)
+        values = {r["key"]: request.POST[r["key"]] for r in rows if r["key"] in request.POST}
+        try:
+            services.rule_settings_update(actor=request.user, prop=self.prop, values=values)
+        except DomainError as exc:
+            form.is_valid()
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            return self.page(request, form, status=exc.status_code)
+        messages.success(request, "规则参数已保存。")
+        return redirect(_safe_next(request, self.prop))
+
+
+def _safe_next(request, prop) -> str:
+    """Back to the page the form was on: the 项目设置 page or the 规则参数 page of this property only."""
+    rules = reverse("core:rule_settings", kwargs={"pk": prop.pk})
+    settings_page = reverse("core:property_settings", kwargs={"pk": prop.pk})
+    wanted = request.POST.get("next", "")
+    if wanted == settings_page and can(request.user, "property.manage", prop.pk):
+        return f"{settings_page}#rules"
+    return rules
 
 
 class CalendarView(ScopedMixin, View):

@@ -19,3 +19,25 @@ declare(
         "assistance.incident.close": LEADS | {R.SEC_SUPERVISOR},
     }
 )
+
+
+# 规则参数 (core.rule_settings): the values the seed leaves open; defaults are the constants in services.py.
+def _declare_settings():
+    from django.utils.translation import gettext_lazy as _
+
+    from core import rule_settings as rs
+
+    from . import services as s
+
+    rs.declare(
+        "assistance.quick_response",
+        label=_("求助快速响应时限"),
+        unit=rs.MINUTES,
+        default=s.QUICK_RESPONSE,
+        rule="R-HELP-03",
+        min=1,
+        max=120,
+    )
+
+
+_declare_settings()

@@ -25,3 +25,38 @@ declare(
         "complaints.report": LEADS | {R.CS_ADMIN, R.CLERK},
     }
 )
+
+
+# 规则参数 (core.rule_settings): the values the seed leaves open; defaults are the constants in services.py
+# and selectors.py.
+def _declare_settings():
+    from datetime import timedelta
+
+    from django.utils.translation import gettext_lazy as _
+
+    from core import rule_settings as rs
+
+    from . import selectors, services
+
+    rs.declare(
+        "complaints.instruction_within",
+        label=_("主管批示时限"),
+        unit=rs.HOURS,
+        default=timedelta(hours=services.INSTRUCTION_WITHIN_HOURS),
+        rule="R-CMP-15",
+        min=1,
+        max=72,
+        help=_("按办公时间计(午休、节假日不计)"),
+    )
+    rs.declare(
+        "complaints.repeat_window",
+        label=_("突出投诉:同一房间重复投诉的统计天数"),
+        unit=rs.DAYS,
+        default=timedelta(days=selectors.REPEAT_WINDOW_DAYS),
+        rule="R-CMP-34",
+        min=1,
+        max=365,
+    )
+
+
+_declare_settings()

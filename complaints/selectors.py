@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.masking import mask_phone
+from core.models import Property
+from core.rule_settings import setting
 from servicedesk.choices import Satisfaction
 from servicedesk.engine import workflow_for
 
@@ -26,7 +28,7 @@ from .models import Complaint
 SECTION_ROWS = 100
 # R-CMP-34 "突出": the same unit complaining this many times within the look-back window.
 REPEAT_COMPLAINTS = 2  # R-CB-22 (inclusive reading)
-REPEAT_WINDOW_DAYS = 30
+REPEAT_WINDOW_DAYS = 30  # R-CMP-34: default of 规则参数 complaints.repeat_window
 
 
 def complaint_list(*, user, action: str = "complaints.view"):
@@ -177,12 +179,17 @@ def daily_review(*, user, day: date, prop_ids=None) -> dict:
         .exclude(request__status__in=[str(s) for s in FINAL_STATES])
         .order_by("request__received_at")[:300]
     )
-    since = start - timedelta(days=REPEAT_WINDOW_DAYS)
+    # The look-back window is each property's own (规则参数 complaints.repeat_window).
+    props = Property.objects.restrict(user, "complaints.report").only("pk", "rule_settings")
+    if prop_ids:
+        props = props.filter(pk__in=prop_ids)
+    window = {p.pk: setting(p, "complaints.repeat_window") for p in props}
+    recent = Q(pk__in=[])
+    for pid, days in window.items():
+        recent |= Q(request__property_id=pid, request__received_at__gte=start - days)
     repeats = {
         row["request__unit"]: row["n"]
-        for row in base.filter(
-            request__received_at__gte=since, request__received_at__lt=end, request__unit__isnull=False
-        )
+        for row in base.filter(recent, request__received_at__lt=end, request__unit__isnull=False)
         .values("request__unit")
         .annotate(n=Count("pk"))
         .filter(n__gte=REPEAT_COMPLAINTS)
@@ -195,7 +202,8 @@ def daily_review(*, user, day: date, prop_ids=None) -> dict:
         if c.is_serious:
             reasons.append("严重事故")
         if c.request.unit_id in repeats:
-            reasons.append(f"同一房间{REPEAT_WINDOW_DAYS}天内投诉{repeats[c.request.unit_id]}次")
+            days = window[c.request.property_id].days
+            reasons.append(f"同一房间{days}天内投诉{repeats[c.request.unit_id]}次")
         if c.same_day_reply_missed:
             reasons.append("当日未回复")
         if c.month_escalated_at:

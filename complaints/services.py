@@ -17,6 +17,7 @@ from core.history import record, snapshot
 from core.models import Department, Membership, Property
 from core.numbering import next_number
 from core.permissions import can, require, roles_of
+from core.rule_settings import setting
 from servicedesk import services as sd
 from servicedesk.choices import Channel, EventKind, Priority, RequestKind
 
@@ -40,7 +41,7 @@ from .models import Complaint, HandlingProposal
 COMPLAINT_CHANNELS = (Channel.VISIT, Channel.PHONE, Channel.WRITTEN)
 # R-CMP-20: prefix of the 收文登记薄 numbers (incoming documents).
 INCOMING_DOC_PREFIX = "SW"
-# R-CMP-15 "及时作出批示": business hours the 主管领导 has for a 批示 (should become a property setting).
+# R-CMP-15 "及时作出批示": business hours the 主管领导 has for a 批示 (default of 规则参数 complaints.instruction_within).
 INSTRUCTION_WITHIN_HOURS = 4
 # R-CMP-14: the investigation time asked of the resident is given in business hours; sane bounds.
 MAX_INVESTIGATION_HOURS = 400
@@ -174,7 +175,7 @@ def start_instruction_clock(req) -> None:
         req,
         kind=wf.CLOCK_INSTRUCTION,
         label=_("主管批示"),
-        duration=timedelta(hours=INSTRUCTION_WITHIN_HOURS),
+        duration=setting(req.property, "complaints.instruction_within"),
         business_hours=True,
     )
 

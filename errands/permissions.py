@@ -19,3 +19,26 @@ declare(
         "errands.cash_topup": {R.MANAGER, R.FINANCE},
     }
 )
+
+
+# 规则参数 (core.rule_settings): the values the seed leaves open; defaults are the constants in rules.py.
+def _declare_settings():
+    from django.utils.translation import gettext_lazy as _
+
+    from core import rule_settings as rs
+
+    from . import rules
+
+    rs.declare(
+        "errands.phone_callback_within",
+        label=_("来电覆电时限"),
+        unit=rs.MINUTES,
+        default=rules.PHONE_CALLBACK_WITHIN,
+        rule="R-TEL-04",
+        min=5,
+        max=2880,
+        help=_("免打扰时段内到期的顺延到免打扰结束"),
+    )
+
+
+_declare_settings()

@@ -142,7 +142,8 @@ PETTY_CASH_MIN_TOPUP = Decimal("200.00")  # R-CASH-06
 
 # --- phone -----------------------------------------------------------------------------------------------
 PHONE_FINISH_SECONDS = 20  # R-TEL-04: not finished within 20 s → offer to call back
-PHONE_CALLBACK_WITHIN = timedelta(hours=2)  # R-TEL-04 INTERPRETATION: the call-back is due within 2 hours
+# R-TEL-04 INTERPRETATION: the call-back is due within 2 hours by default (规则参数 errands.phone_callback_within).
+PHONE_CALLBACK_WITHIN = timedelta(hours=2)  # R-TEL-04
 
 # R-TEL-01..08 and R-LANG-09/10: the guidance shown next to the phone log (conduct rules: shown, not checked).
 PHONE_GUIDANCE = (

@@ -18,6 +18,7 @@ from core.models import Property, Unit
 from core.notify import notify_roles, notify_users
 from core.numbering import next_number
 from core.permissions import require
+from core.rule_settings import setting
 from residents.models import Occupancy, Resident
 
 from . import rules
@@ -1065,7 +1066,7 @@ def phone_call_log(
     )
     if outcome == CallOutcome.CALLBACK:
         # Never call a resident back in their quiet hours (R-CB-03).
-        call.callback_due_at = next_call_time(prop, now + rules.PHONE_CALLBACK_WITHIN)
+        call.callback_due_at = next_call_time(prop, now + setting(prop, "errands.phone_callback_within"))
     call.save()
     record(call, actor=actor, action=HistoryAction.CREATE)
     if outcome == CallOutcome.CALLBACK:

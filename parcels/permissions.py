@@ -15,3 +15,27 @@ declare(
         "parcels.review": LEADS,
     }
 )
+
+
+# 规则参数 (core.rule_settings): the values the seed leaves open; defaults are the constants in selectors.py.
+def _declare_settings():
+    from datetime import timedelta
+
+    from django.utils.translation import gettext_lazy as _
+
+    from core import rule_settings as rs
+
+    from . import selectors
+
+    rs.declare(
+        "parcels.long_held",
+        label=_("信件久未领取(电话催领)"),
+        unit=rs.DAYS,
+        default=timedelta(days=selectors.LONG_HELD_DAYS),
+        rule="R-LET-09",
+        min=1,
+        max=90,
+    )
+
+
+_declare_settings()

@@ -1,6 +1,6 @@
 """Reads with a rule: who to phone now (R-EXP-10/11), the desk summary, the registers, the lookups."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
@@ -9,6 +9,7 @@ from django.utils import timezone
 from core import selectors as core_selectors
 from core.masking import mask_phone
 from core.models import Property, Unit
+from core.rule_settings import setting
 from residents.models import Occupancy
 from residents.selectors import parse_room
 
@@ -17,7 +18,7 @@ from .choices import LetterStatus, OwnerChoice, SlipStatus
 from .models import Letter, MailboxFault, MailInstruction, NotificationSlip, NotifyAttempt, Parcel
 from .services import SLIP_FOLLOWUP_AFTER
 
-LONG_HELD_DAYS = 7  # R-LET-09 INTERPRETATION: held mail uncollected for a week is chased by phone
+LONG_HELD_DAYS = 7  # R-LET-09 INTERPRETATION: a week by default (规则参数 parcels.long_held)
 
 
 def parcel_properties(*, user, action: str = "parcels.view") -> list[Property]:
@@ -238,7 +239,7 @@ def returns_to_hand_back(*, user, prop: Property, now: datetime | None = None):
 def held_letters_to_call(*, user, prop: Property, now: datetime | None = None):
     """R-LET-07/09: held letters whose owner has not been phoned, or held a long time."""
     now = now or timezone.now()
-    long_ago = timezone.localtime(now).date() - timedelta(days=LONG_HELD_DAYS)
+    long_ago = timezone.localtime(now).date() - setting(prop, "parcels.long_held")
     qs = letters_for(user=user, prop=prop).filter(status=LetterStatus.HELD)
     return qs.filter(Q(attempts_log__isnull=True) | Q(received_on__lte=long_ago)).distinct()
 

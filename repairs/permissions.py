@@ -28,3 +28,66 @@ declare(
         "repairs.accident_ack": LEADS,
     }
 )
+
+
+# 规则参数 (core.rule_settings): the values the seed leaves open; defaults are the constants in services.py.
+def _declare_settings():
+    from django.utils.translation import gettext_lazy as _
+
+    from core import rule_settings as rs
+
+    from . import services as s
+
+    office = _("按办公时间计(午休、节假日不计)")
+    rs.declare(
+        "repairs.complete_within",
+        label=_("维修完成时限"),
+        unit=rs.HOURS,
+        default=s.COMPLETE_WITHIN_BUSINESS,
+        rule="R-REP-10",
+        min=1,
+        max=240,
+        help=office,
+    )
+    rs.declare(
+        "repairs.confirm_within",
+        label=_("完工后客服与业户确认时限"),
+        unit=rs.HOURS,
+        default=s.CONFIRM_WITHIN_BUSINESS,
+        rule="R-REP-11",
+        min=1,
+        max=72,
+        help=office,
+    )
+    rs.declare(
+        "repairs.parts_follow_up",
+        label=_("暂停(缺料)报修跟进间隔"),
+        unit=rs.HOURS,
+        default=s.PARTS_FOLLOW_UP_BUSINESS,
+        rule="R-REP-12",
+        min=1,
+        max=72,
+        help=office,
+    )
+    rs.declare(
+        "repairs.remind_lead",
+        label=_("约定时间前提醒工程部"),
+        unit=rs.MINUTES,
+        default=s.REMIND_LEAD,
+        rule="R-REP-13",
+        min=5,
+        max=1440,
+    )
+    rs.declare(
+        "repairs.accident_report_within",
+        label=_("《事故报告》提交时限"),
+        unit=rs.HOURS,
+        default=s.ACCIDENT_REPORT_WITHIN_BUSINESS,
+        rule="R-REP-28",
+        min=1,
+        max=72,
+        help=office,
+    )
+
+
+_declare_settings()

@@ -16,6 +16,7 @@ from core.errors import Conflict, DomainError
 from core.history import record, snapshot
 from core.models import Deadline, Department, Property
 from core.permissions import require, roles_of
+from core.rule_settings import setting
 from servicedesk import engine
 from servicedesk import services as sd
 from servicedesk.choices import Channel, EventKind, Priority, RequestKind
@@ -48,12 +49,12 @@ from .models import (
 
 S = RepairStatus
 
-# --- rule numbers (per-property constants until core.Property carries them) -----------------------------
+# --- rule numbers: fixed by the seed, or the defaults of 规则参数 (repairs/permissions.py, core.rule_settings)
 COLLECT_WITHIN = timedelta(minutes=5)  # R-REP-07: engineering collects the order within 5 minutes
 EMERGENCY_ARRIVE_WITHIN = timedelta(minutes=5)  # R-REP-25: on the scene within 5 minutes
 # The seed sets no completion time for a repair; ours: one working day of office time from notification
 # (business calendar of the property: windows, lunch break, holidays, 调休). Paused while on hold.
-COMPLETE_WITHIN_BUSINESS = timedelta(hours=8)
+COMPLETE_WITHIN_BUSINESS = timedelta(hours=8)  # R-REP-10 (no time in the seed: 规则参数)
 CONFIRM_WITHIN_BUSINESS = timedelta(hours=4)  # R-REP-11: the 管理员 confirms with the resident promptly
 PARTS_FOLLOW_UP_BUSINESS = timedelta(hours=8)  # R-REP-12: an order waiting for parts is followed up daily
 REMIND_LEAD = timedelta(minutes=30)  # R-REP-13: engineering is reminded this long before the agreed time
@@ -394,7 +395,7 @@ def repair_notify(
             request,
             kind="complete",
             label=_("维修完成"),
-            duration=COMPLETE_WITHIN_BUSINESS,
+            duration=setting(request.property, "repairs.complete_within"),
             business_hours=True,
             responsible=responsible,
             start=at,
@@ -513,7 +514,7 @@ def repair_hold(
     order.hold_reason_kind, order.hold_reason, order.held_at = reason_kind, reason.strip(), at
     order.resident_agreed = bool(resident_agreed)
     order.reminded_at = None
-    _set_reschedule(order, rescheduled_for, at)
+    _set_reschedule(order, rescheduled_for, at, request.property)
     _save(
         order,
         before,
@@ -536,7 +537,7 @@ def repair_hold(
             request,
             kind="follow_up",
             label=_("缺料跟进"),
-            duration=PARTS_FOLLOW_UP_BUSINESS,
+            duration=setting(request.property, "repairs.parts_follow_up"),
             business_hours=True,
             responsible=actor,
             start=at,
@@ -545,9 +546,10 @@ def repair_hold(
     return order
 
 
-def _set_reschedule(order, rescheduled_for, at):
+def _set_reschedule(order, rescheduled_for, at, prop):
     order.rescheduled_for = rescheduled_for
-    order.remind_at = max(rescheduled_for - REMIND_LEAD, at) if rescheduled_for else None
+    lead = setting(prop, "repairs.remind_lead")  # R-REP-13
+    order.remind_at = max(rescheduled_for - lead, at) if rescheduled_for else None
 
 
 def _start_remind_clock(request, order, actor, at):
@@ -572,7 +574,7 @@ def repair_reschedule(*, actor, request, rescheduled_for: datetime, note: str = 
     if not rescheduled_for or rescheduled_for <= at:
         raise DomainError(_("约定时间须晚于现在。(The agreed time must be later.)"), field="rescheduled_for")
     before = snapshot(order)
-    _set_reschedule(order, rescheduled_for, at)
+    _set_reschedule(order, rescheduled_for, at, request.property)
     order.reminded_at = None
     _save(order, before, actor, ["rescheduled_for", "remind_at", "reminded_at"], reason=note)
     _event(
@@ -600,7 +602,7 @@ def repair_follow_up(*, actor, request, text: str) -> None:
         request,
         kind="follow_up",
         label=_("缺料跟进"),
-        duration=PARTS_FOLLOW_UP_BUSINESS,
+        duration=setting(request.property, "repairs.parts_follow_up"),
         business_hours=True,
         responsible=actor,
     )
@@ -715,7 +717,7 @@ def repair_complete(
         request,
         kind="confirm",
         label=_("客服与业户确认维修结果"),
-        duration=CONFIRM_WITHIN_BUSINESS,
+        duration=setting(request.property, "repairs.confirm_within"),
         business_hours=True,
         responsible=request.created_by,
         start=at,
@@ -725,7 +727,7 @@ def repair_complete(
             request,
             kind="accident_report",
             label=_("填写《事故报告》上报客服主管"),
-            duration=ACCIDENT_REPORT_WITHIN_BUSINESS,
+            duration=setting(request.property, "repairs.accident_report_within"),
             business_hours=True,
             responsible=request.created_by,
             start=at,
@@ -876,7 +878,7 @@ def after_reopen(req, actor):
         req,
         kind="complete",
         label=_("维修完成"),
-        duration=COMPLETE_WITHIN_BUSINESS,
+        duration=setting(req.property, "repairs.complete_within"),
         business_hours=True,
         responsible=responsible,
     )

@@ -21,6 +21,7 @@ from core.models import Property, Unit
 from core.notify import notify_roles, notify_users
 from core.numbering import next_number
 from core.permissions import CS_DESK, require, roles_of
+from core.rule_settings import setting
 
 from .choices import (
     CollectMethod,
@@ -48,7 +49,7 @@ from .models import (
 )
 
 # R-STOR-07: large luggage staying more than 24 hours, or small items more than a week → the storeroom.
-# Per-property settings in waiting (core.models.Property has no field for them yet).
+# Both numbers are the seed's own, so they stay constants (not 规则参数).
 LARGE_LUGGAGE_STOREROOM_AFTER = timedelta(hours=24)  # R-STOR-07
 SMALL_ITEM_STOREROOM_AFTER = timedelta(weeks=1)  # R-STOR-07
 STOREROOM_AFTER = {
@@ -59,13 +60,15 @@ STOREROOM_CLOCK = "storage.storeroom"
 TICKET_PREFIX = "JC"  # 寄存: one number on the 上联 and the 下联 (R-STOR-05)
 HOLD_PREFIX = "ZC"
 FOUND_PREFIX = "SW"
-# R-HOLD-13: the seed says "很长时间" — configurable; reminders repeat at most once per interval.
+# R-HOLD-13: the seed says "很长时间" — 规则参数 storage.hold_chase_*; reminders repeat at most once per interval.
 HOLD_CHASE_AFTER = timedelta(days=1)  # R-HOLD-13
 HOLD_CHASE_INTERVAL = timedelta(days=1)  # R-HOLD-13
 # R-INC-15 "at once" (INTERPRETATION): handed in more than 2 hours after finding is flagged as late.
 FOUND_REPORT_GRACE = timedelta(hours=2)  # R-INC-15
-# R-INC-18/21: "价值较高" = more than RMB 100; ≤ 100 kept 3 months, > 100 kept one year.
-FOUND_HIGH_VALUE_ABOVE = Decimal("100")  # R-INC-18, R-INC-21
+# R-INC-18: "价值较高" is not quantified — more than RMB 100 by default (规则参数 storage.found_high_value_above).
+FOUND_HIGH_VALUE_ABOVE = Decimal("100")  # R-INC-18
+# R-INC-21: ≤ RMB 100 kept 3 months, > RMB 100 kept one year (fixed by the seed).
+FOUND_RETENTION_VALUE_ABOVE = Decimal("100")  # R-INC-21
 FOUND_RETENTION_MONTHS_LOW = 3  # R-INC-21
 FOUND_RETENTION_MONTHS_HIGH = 12  # R-INC-21
 SAFE_LOCATION = "贵重物品保险箱"  # R-INC-17
@@ -852,9 +855,16 @@ def holding_chase_overdue(*, now: datetime | None = None) -> int:
     desk at most once per interval. The reminder is claimed by a conditional UPDATE, so two runs at once
     never both remind."""
     now = now or timezone.now()
-    due = Q(status=HeldStatus.HELD, collect_by__lt=now - HOLD_CHASE_AFTER) & (
-        Q(last_chased_at__isnull=True) | Q(last_chased_at__lt=now - HOLD_CHASE_INTERVAL)
-    )
+    # The thresholds are the property's (规则参数): one condition per property with items held.
+    due = Q(pk__in=[])
+    for prop in Property.objects.filter(
+        pk__in=HeldItem.objects.filter(status=HeldStatus.HELD).values("property_id")
+    ).only("pk", "rule_settings"):
+        after = setting(prop, "storage.hold_chase_after")
+        interval = setting(prop, "storage.hold_chase_interval")
+        due |= Q(property_id=prop.pk, status=HeldStatus.HELD, collect_by__lt=now - after) & (
+            Q(last_chased_at__isnull=True) | Q(last_chased_at__lt=now - interval)
+        )
     sent = 0
     for held in HeldItem.objects.filter(due).select_related("property", "unit"):
         with transaction.atomic():
@@ -888,7 +898,9 @@ def holding_chase_overdue(*, now: datetime | None = None) -> int:
 
 def found_retention_until(found_on: date, value: Decimal) -> date:
     """R-INC-21: ≤ RMB 100 kept 3 months, > RMB 100 kept one year (AMBIGUOUS exactly 100 → 3 months)."""
-    months = FOUND_RETENTION_MONTHS_HIGH if value > FOUND_HIGH_VALUE_ABOVE else FOUND_RETENTION_MONTHS_LOW
+    months = (
+        FOUND_RETENTION_MONTHS_HIGH if value > FOUND_RETENTION_VALUE_ABOVE else FOUND_RETENTION_MONTHS_LOW
+    )
     return add_months(found_on, months)
 
 
@@ -943,11 +955,11 @@ def found_item_register(
         raise _err("请填写估计价值(元)。", "Enter the estimated value.", "value_estimate") from None
     if value < 0:
         raise _err("估计价值不能为负。", "The value cannot be negative.", "value_estimate")
-    high = value > FOUND_HIGH_VALUE_ABOVE or bool(high_value_override)  # R-INC-18
+    high = value > setting(prop, "storage.found_high_value_above") or bool(high_value_override)  # R-INC-18
     location = SAFE_LOCATION if high else _text(storage_location)  # R-INC-17
     if not location:
         raise _err("请填写保管位置。", "Enter where it is kept.", "storage_location")
-    late = handed_in_at - found_at > FOUND_REPORT_GRACE  # R-INC-15
+    late = handed_in_at - found_at > setting(prop, "storage.found_report_grace")  # R-INC-15
     item = FoundItem.objects.create(
         property=prop,
         record_no=next_number(prop, FOUND_PREFIX),

@@ -22,3 +22,44 @@ declare(
         "visitor.sparekey.decline": {Role.CS_SUPERVISOR},
     }
 )
+
+
+# 规则参数 (core.rule_settings): the values the seed leaves open; defaults are the constants in services.py.
+def _declare_settings():
+    from django.utils.translation import gettext_lazy as _
+
+    from core import rule_settings as rs
+
+    from . import services as s
+
+    rs.declare(
+        "visitors.default_visit",
+        label=_("默认访问时间"),
+        unit=rs.MINUTES,
+        default=s.DEFAULT_VISIT,
+        rule="R-VIS-02",
+        min=10,
+        max=1440,
+        help=_("访客未说明访问时间时登记的时长"),
+    )
+    rs.declare(
+        "visitors.max_visit",
+        label=_("单次登记访问时间上限"),
+        unit=rs.HOURS,
+        default=s.MAX_VISIT,
+        rule="R-VIS-02",
+        min=1,
+        max=72,
+    )
+    rs.declare(
+        "visitors.max_preauth",
+        label=_("业主预先交代最长有效期"),
+        unit=rs.DAYS,
+        default=s.MAX_PREAUTH,
+        rule="R-VIS-08",
+        min=1,
+        max=366,
+    )
+
+
+_declare_settings()

@@ -24,6 +24,7 @@ from core.history import record, record_transition, snapshot
 from core.models import Property, Unit
 from core.numbering import next_number
 from core.permissions import require
+from core.rule_settings import setting
 from residents.models import EmergencyContact, Occupancy, Resident
 
 from .choices import (
@@ -50,12 +51,17 @@ KEY_PREFIX = "FKYS"  # keys left for visitors (their line of the 《业主物品
 DEFAULT_VISIT = timedelta(hours=2)  # R-VIS-02: the 访问时间 offered when the visitor names none
 MAX_VISIT = timedelta(hours=24)  # R-VIS-02 INTERPRETATION: a registration covers one day at most
 MAX_PREAUTH = timedelta(days=90)  # R-VIS-08/09: a standing instruction lasts a season at most
+# The three above are the defaults of 规则参数 visitors.* (visitors/permissions.py): the seed gives no times.
 OVERSTAY_KIND = "visitors.overstay"  # R-VIS-03: the dedupe key family of the overstay notice
 PHONE_RE = re.compile(r"^[0-9+\-\s()]{5,30}$")
 ID_RE = re.compile(r"^[0-9A-Za-z\-()]{4,40}$")
 
 
 # --- helpers ---------------------------------------------------------------------------------------
+
+
+def _max_visit_hours(prop) -> int:
+    return int(setting(prop, "visitors.max_visit") / timedelta(hours=1))  # R-VIS-02
 
 
 def _text(value, field, label, *, max_len, required=True) -> str:
@@ -159,8 +165,11 @@ def preauth_create(
         raise DomainError("未知来源。(Unknown source.)", field="source")
     if not valid_from or not valid_to or valid_to <= valid_from:
         raise DomainError("有效期结束须晚于开始。(The validity must end after it starts.)", field="valid_to")
-    if valid_to - valid_from > MAX_PREAUTH:
-        raise DomainError("有效期最长 90 天。(At most 90 days.)", field="valid_to")
+    max_preauth = setting(prop, "visitors.max_preauth")
+    if valid_to - valid_from > max_preauth:
+        raise DomainError(
+            f"有效期最长 {max_preauth.days} 天。(At most {max_preauth.days} days.)", field="valid_to"
+        )
     if valid_to <= timezone.now():
         raise DomainError("有效期已过。(The validity is already over.)", field="valid_to")
     contact_method = _text(contact_method, "contact_method", "联系方式", max_len=200, required=False)
@@ -256,15 +265,17 @@ def visitor_register(
     arrived_at = arrived_at or now
     if arrived_at > now + timedelta(minutes=5):
         raise DomainError("来访时间不能晚于现在。(Arrival cannot be in the future.)", field="arrived_at")
-    expected_leave_at = expected_leave_at or arrived_at + DEFAULT_VISIT
+    expected_leave_at = expected_leave_at or arrived_at + setting(prop, "visitors.default_visit")
     if expected_leave_at <= arrived_at:
         raise DomainError(
             "预计离开时间须晚于来访时间。(Expected departure must be after arrival.)",
             field="expected_leave_at",
         )
-    if expected_leave_at - arrived_at > MAX_VISIT:
+    max_hours = _max_visit_hours(prop)
+    if expected_leave_at - arrived_at > timedelta(hours=max_hours):
         raise DomainError(
-            "访问时间最长 24 小时。(A visit is registered for 24 hours at most.)", field="expected_leave_at"
+            f"访问时间最长 {max_hours} 小时。(A visit is registered for {max_hours} hours at most.)",
+            field="expected_leave_at",
         )
     if preauthorization is not None:
         p = preauthorization
@@ -462,9 +473,11 @@ def visitor_extend(
             "新的预计离开时间须晚于原时间。(The new time must be later than the registered one.)",
             field="expected_leave_at",
         )
-    if expected_leave_at - e.arrived_at > MAX_VISIT:
+    max_hours = _max_visit_hours(e.property)
+    if expected_leave_at - e.arrived_at > timedelta(hours=max_hours):
         raise DomainError(
-            "访问时间最长 24 小时,请重新登记。(At most 24 hours; register again.)", field="expected_leave_at"
+            f"访问时间最长 {max_hours} 小时,请重新登记。(At most {max_hours} hours; register again.)",
+            field="expected_leave_at",
         )
     before = snapshot(e)
     e.expected_leave_at = expected_leave_at

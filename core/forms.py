@@ -72,7 +72,7 @@ class RuleSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rows = rows
         for row in rows:
-            attrs = {"inputmode": "decimal" if row["unit"] == "decimal" else "numeric", "class": "narrow"}
+            attrs = {"inputmode": "decimal" if row["unit"] == "decimal" else "numeric", "size": 8}
             if row["unit"] == "time":
                 widget = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
             else:

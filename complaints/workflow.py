@@ -21,8 +21,8 @@ from core.errors import DomainError
 from servicedesk.choices import Channel, RequestKind, Satisfaction
 from servicedesk.engine import Transition, Workflow, announce_completed, register
 
-from .choices import ComplaintStatus as S
 from .choices import BasicType, Step
+from .choices import ComplaintStatus as S
 
 CLOCK_SAME_DAY = "reply_same_day"  # R-CMP-24
 CLOCK_INVESTIGATE = "investigate"  # R-CMP-14

@@ -76,16 +76,23 @@ def _memberships(user) -> list[tuple[int, str]]:
     return cache
 
 
-def property_ids(user, action: str = "view") -> set[int] | None:
-    """Properties where `user` may do `action`. None means all (superuser)."""
+def property_ids(user, action: str = "view") -> frozenset[int] | None:
+    """Properties where `user` may do `action`. None means all (superuser). Worked out once per action and
+    kept on the user object, like its memberships: a page asks for the menu's forty actions (make bench)."""
     # A typo in an action name must fail loudly for everyone, superusers and anonymous callers included.
     if action not in ACTIONS:
         raise KeyError(f"unknown action {action!r}: declare it in core.permissions.ACTIONS")
     if not user or not user.is_authenticated or not user.is_active:
-        return set()
+        return frozenset()
     if user.is_superuser:
         return None
-    return {pid for pid, role in _memberships(user) if role_allows(role, action)}
+    memo = getattr(user, "_propdesk_action_ids", None)
+    if memo is None or memo[0] is not _memberships(user):
+        memo = user._propdesk_action_ids = (_memberships(user), {})
+    ids = memo[1].get(action)
+    if ids is None:
+        ids = memo[1][action] = frozenset(pid for pid, role in memo[0] if role_allows(role, action))
+    return ids
 
 
 def roles_of(user, property_id: int) -> set[str]:

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
@@ -25,6 +26,7 @@ from core.exports import xlsx_response
 from core.masking import mask_phone
 from core.models import Property, Unit
 from core.permissions import can
+from core.views.generic import ServiceStepView
 from residents.models import Occupancy, Resident
 from servicedesk import selectors as sd_selectors
 from servicedesk.views import render_request_page
@@ -247,289 +249,158 @@ def complaint_list(request):
 # --- the panel's actions -----------------------------------------------------------------------------
 
 
-def _panel_action(request, pk, key, form, perform, ok):
-    c = selectors.complaint_for_page(user=request.user, pk=pk)
-    if form.is_valid():
-        try:
-            perform(c, form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-            status = exc.status_code
-        else:
-            messages.success(request, ok)
-            return redirect(c.request.get_absolute_url())
-    else:
-        status = 400
-    errors = [str(e) for errs in form.errors.values() for e in errs]
-    messages.error(request, " ".join(errors) or _("请检查输入。(Check the input.)"))
-    req = sd_selectors.request_for_page(user=request.user, pk=pk)
-    req._complaint_form = (key, form)
-    return render_request_page(request, req, status=status)
+class ComplaintStep(ServiceStepView):
+    """An action of the complaint panel on the request page. A refusal or an invalid form draws the request
+    page again with the panel's form in error (form_key names it) and the errors flashed."""
+
+    record_kwarg = "complaint"
+    auto_id = None  # the panel's forms share one page: each its own id prefix
+
+    def get_object(self):
+        return selectors.complaint_for_page(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        return {**kwargs, "auto_id": self.auto_id} if self.auto_id else kwargs
+
+    def get_success_url(self, result=None):
+        return self.object.request.get_absolute_url()
+
+    def render_form(self, form, status):
+        errors = [str(e) for errs in form.errors.values() for e in errs]
+        messages.error(self.request, " ".join(errors) or _("请检查输入。(Check the input.)"))
+        req = sd_selectors.request_for_page(user=self.request.user, pk=self.kwargs["pk"])
+        req._complaint_form = (self.form_key, form)
+        return render_request_page(self.request, req, status=status)
 
 
-def _prop_of(request, pk):
-    return selectors.complaint_for_page(user=request.user, pk=pk).request.property
+def _with_property(c):
+    return {"prop": c.request.property}
 
 
-@login_required
-@require_POST
-def judge(request, pk):
-    form = f.JudgeForm(request.POST, prop=_prop_of(request, pk), auto_id="cj_%s")
-    return _panel_action(
-        request,
-        pk,
-        "judge",
-        form,
-        lambda c, d: services.complaint_judge(
-            actor=request.user,
-            complaint=c,
-            judgment=d["judgment"],
-            reason=d["reason"],
-            responsible_department=d["responsible_department"],
-            responsible_external=d["responsible_external"],
-            investigation_hours=d["investigation_hours"],
-            definition=d["definition"],
-            severity=d["severity"] or None,
-            our_fault=d["our_fault"],
-            refusal_basis=d["refusal_basis"],
-            assignee=d["assignee"],
-            follower=d["follower"],
-        ),
-        _("已保存投诉判断。"),
+def _instruct(actor, c, d):
+    proposal = get_object_or_404(HandlingProposal, pk=d["proposal"], complaint=c)
+    return services.complaint_instruct(
+        actor=actor, complaint=c, proposal=proposal, instruction=d["instruction"]
     )
 
 
-@login_required
-@require_POST
-def propose(request, pk):
-    form = f.ProposalForm(request.POST, prop=_prop_of(request, pk), auto_id="cp_%s")
-    return _panel_action(
-        request,
-        pk,
-        "proposal",
-        form,
-        lambda c, d: services.proposal_add(
-            actor=request.user, complaint=c, text=d["text"], department=d["department"]
-        ),
-        _("已添加方案。"),
-    )
-
-
-@login_required
-@require_POST
-def instruct(request, pk):
-    form = f.InstructForm(request.POST, auto_id="ci_%s")
-
-    def perform(c, d):
-        proposal = get_object_or_404(HandlingProposal, pk=d["proposal"], complaint=c)
-        services.complaint_instruct(
-            actor=request.user, complaint=c, proposal=proposal, instruction=d["instruction"]
-        )
-
-    return _panel_action(request, pk, "instruct", form, perform, _("已批示。"))
-
-
-@login_required
-@require_POST
-def complete(request, pk):
-    form = f.ResolutionForm(request.POST, auto_id="cc_%s")
-    return _panel_action(
-        request,
-        pk,
-        "complete",
-        form,
-        lambda c, d: services.complaint_complete(
-            actor=request.user,
-            complaint=c,
-            resolution=d["resolution"],
-            owner_signed=d["owner_signed"] or None,
-        ),
-        _("已处理完成,回访将按时安排。"),
-    )
-
-
-@login_required
-@require_POST
-def reply(request, pk):
-    form = f.ReplyForm(request.POST, auto_id="cr_%s")
-    return _panel_action(
-        request,
-        pk,
-        "reply",
-        form,
-        lambda c, d: services.complaint_reply(
-            actor=request.user, complaint=c, text=d["reply"], next_reply_at=d["next_reply_at"]
-        ),
-        _("已记录答复。"),
-    )
-
-
-@login_required
-@require_POST
-def reply_result(request, pk):
-    form = f.ReplyForm(request.POST, auto_id="cx_%s")
-    return _panel_action(
-        request,
-        pk,
-        "result",
-        form,
-        lambda c, d: services.complaint_reply_result(actor=request.user, complaint=c, text=d["reply"]),
-        _("已回复处理结果。"),
-    )
-
-
-@login_required
-@require_POST
-def answer_invalid(request, pk):
-    form = f.ReplyForm(request.POST, auto_id="cx_%s")
-    return _panel_action(
-        request,
-        pk,
-        "result",
-        form,
-        lambda c, d: services.complaint_answer_invalid(actor=request.user, complaint=c, text=d["reply"]),
-        _("已婉转答复。"),
-    )
-
-
-@login_required
-@require_POST
-def close_invalid(request, pk):
-    form = f.UnderstandingForm(request.POST, auto_id="cu_%s")
-    return _panel_action(
-        request,
-        pk,
-        "understanding",
-        form,
-        lambda c, d: services.complaint_close_invalid(
-            actor=request.user, complaint=c, understanding=d["understanding"]
-        ),
-        _("已关闭。"),
-    )
-
-
-@login_required
-@require_POST
-def written_reply(request, pk):
-    form = f.ReplyForm(request.POST, auto_id="cw_%s")
-    return _panel_action(
-        request,
-        pk,
-        "written",
-        form,
-        lambda c, d: services.written_reply_draft(actor=request.user, complaint=c, text=d["reply"]),
-        _("回复稿已保存,待客服主管批准。"),
-    )
-
-
-@login_required
-@require_POST
-def approve_written(request, pk):
-    from django import forms as djforms
-
-    form = djforms.Form(request.POST)
-    return _panel_action(
-        request,
-        pk,
-        "approve",
-        form,
-        lambda c, d: services.written_reply_approve(actor=request.user, complaint=c),
-        _("已批准书面回复。"),
-    )
-
-
-@login_required
-@require_POST
-def apology_generate(request, pk):
-    form = f.ApologyForm(request.POST, auto_id="ca_%s")
-    return _panel_action(
-        request,
-        pk,
-        "apology",
-        form,
-        lambda c, d: services.apology_generate(actor=request.user, complaint=c, improvement=d["improvement"]),
-        _("道歉信已生成,请查看打印后确认发出。"),
-    )
-
-
-@login_required
-@require_POST
-def apology_issue(request, pk):
-    from django import forms as djforms
-
-    return _panel_action(
-        request,
-        pk,
-        "apology_issue",
-        djforms.Form(request.POST),
-        lambda c, d: services.apology_issue(actor=request.user, complaint=c),
-        _("道歉信已发出。"),
-    )
-
-
-@login_required
-@require_POST
-def escalate(request, pk):
-    form = f.EscalateForm(request.POST, auto_id="ce_%s")
-    return _panel_action(
-        request,
-        pk,
-        "escalate",
-        form,
-        lambda c, d: services.complaint_escalate(
-            actor=request.user, complaint=c, report=d["report"], incident_report=d["incident_report"]
-        ),
-        _("已书面上报。"),
-    )
-
-
-@login_required
-@require_POST
-def urge(request, pk):
-    form = f.UrgeForm(request.POST)
-    return _panel_action(
-        request,
-        pk,
-        "urge",
-        form,
-        lambda c, d: services.complaint_urge(actor=request.user, complaint=c, note=d["note"]),
-        _("已催办责任部门。"),
-    )
-
-
-@login_required
-@require_POST
-def check(request, pk):
-    form = f.CheckForm(request.POST)
-    return _panel_action(
-        request,
-        pk,
-        "check",
-        form,
-        lambda c, d: services.complaint_check(actor=request.user, complaint=c, step=d["step"]),
-        _("已勾选。"),
-    )
-
-
-@login_required
-@require_POST
-def engineering(request, pk):
-    form = f.EngineeringForm(request.POST, auto_id="cg_%s")
-    return _panel_action(
-        request,
-        pk,
-        "engineering",
-        form,
-        lambda c, d: services.complaint_update(
-            actor=request.user,
-            complaint=c,
-            is_paid=d["is_paid"],
-            charge_standard=d["charge_standard"],
-            pay_consent=d["pay_consent"],
-            reason=_("工程投诉收费确认"),
-        ),
-        _("已保存。"),
-    )
+judge = ComplaintStep.as_view(
+    form_class=f.JudgeForm,
+    form_key="judge",
+    auto_id="cj_%s",
+    form_kwargs=_with_property,
+    call=lambda actor, c, d: services.complaint_judge(
+        actor=actor, complaint=c, **{**d, "severity": d["severity"] or None}
+    ),
+    success_message=gettext_lazy("已保存投诉判断。"),
+)
+propose = ComplaintStep.as_view(
+    form_class=f.ProposalForm,
+    form_key="proposal",
+    auto_id="cp_%s",
+    form_kwargs=_with_property,
+    service=services.proposal_add,
+    success_message=gettext_lazy("已添加方案。"),
+)
+instruct = ComplaintStep.as_view(
+    form_class=f.InstructForm,
+    form_key="instruct",
+    auto_id="ci_%s",
+    call=_instruct,
+    success_message=gettext_lazy("已批示。"),
+)
+complete = ComplaintStep.as_view(
+    form_class=f.ResolutionForm,
+    form_key="complete",
+    auto_id="cc_%s",
+    call=lambda actor, c, d: services.complaint_complete(
+        actor=actor, complaint=c, resolution=d["resolution"], owner_signed=d["owner_signed"] or None
+    ),
+    success_message=gettext_lazy("已处理完成,回访将按时安排。"),
+)
+reply = ComplaintStep.as_view(
+    form_class=f.ReplyForm,
+    form_key="reply",
+    auto_id="cr_%s",
+    call=lambda actor, c, d: services.complaint_reply(
+        actor=actor, complaint=c, text=d["reply"], next_reply_at=d["next_reply_at"]
+    ),
+    success_message=gettext_lazy("已记录答复。"),
+)
+reply_result = ComplaintStep.as_view(
+    form_class=f.ReplyForm,
+    form_key="result",
+    auto_id="cx_%s",
+    call=lambda actor, c, d: services.complaint_reply_result(actor=actor, complaint=c, text=d["reply"]),
+    success_message=gettext_lazy("已回复处理结果。"),
+)
+answer_invalid = ComplaintStep.as_view(
+    form_class=f.ReplyForm,
+    form_key="result",
+    auto_id="cx_%s",
+    call=lambda actor, c, d: services.complaint_answer_invalid(actor=actor, complaint=c, text=d["reply"]),
+    success_message=gettext_lazy("已婉转答复。"),
+)
+close_invalid = ComplaintStep.as_view(
+    form_class=f.UnderstandingForm,
+    form_key="understanding",
+    auto_id="cu_%s",
+    service=services.complaint_close_invalid,
+    success_message=gettext_lazy("已关闭。"),
+)
+written_reply = ComplaintStep.as_view(
+    form_class=f.ReplyForm,
+    form_key="written",
+    auto_id="cw_%s",
+    call=lambda actor, c, d: services.written_reply_draft(actor=actor, complaint=c, text=d["reply"]),
+    success_message=gettext_lazy("回复稿已保存,待客服主管批准。"),
+)
+approve_written = ComplaintStep.as_view(
+    form_key="approve",
+    service=services.written_reply_approve,
+    success_message=gettext_lazy("已批准书面回复。"),
+)
+apology_generate = ComplaintStep.as_view(
+    form_class=f.ApologyForm,
+    form_key="apology",
+    auto_id="ca_%s",
+    service=services.apology_generate,
+    success_message=gettext_lazy("道歉信已生成,请查看打印后确认发出。"),
+)
+apology_issue = ComplaintStep.as_view(
+    form_key="apology_issue",
+    service=services.apology_issue,
+    success_message=gettext_lazy("道歉信已发出。"),
+)
+escalate = ComplaintStep.as_view(
+    form_class=f.EscalateForm,
+    form_key="escalate",
+    auto_id="ce_%s",
+    service=services.complaint_escalate,
+    success_message=gettext_lazy("已书面上报。"),
+)
+urge = ComplaintStep.as_view(
+    form_class=f.UrgeForm,
+    form_key="urge",
+    service=services.complaint_urge,
+    success_message=gettext_lazy("已催办责任部门。"),
+)
+check = ComplaintStep.as_view(
+    form_class=f.CheckForm,
+    form_key="check",
+    service=services.complaint_check,
+    success_message=gettext_lazy("已勾选。"),
+)
+engineering = ComplaintStep.as_view(
+    form_class=f.EngineeringForm,
+    form_key="engineering",
+    auto_id="cg_%s",
+    call=lambda actor, c, d: services.complaint_update(
+        actor=actor, complaint=c, reason=_("工程投诉收费确认"), **d
+    ),
+    success_message=gettext_lazy("已保存。"),
+)
 
 
 @login_required

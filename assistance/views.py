@@ -17,6 +17,7 @@ from core.history import history_for
 from core.masking import mask_phone
 from core.models import Department
 from core.permissions import can
+from core.rule_settings import setting
 from core.views.decorators import needs
 from servicedesk import selectors as sd_selectors
 from servicedesk.engine import workflow_for
@@ -57,6 +58,10 @@ def _intake_ctx(request, prop, form):
         "category": cat,
         "steps": checklists.CHECKLISTS.get(cat, []),
         "first_aid": cat == HelpCategory.FIRST_AID,
+        # R-HELP-03: the property's own quick-response time (规则参数).
+        "quick_minutes": int(setting(prop, "assistance.quick_response").total_seconds() // 60)
+        if prop
+        else None,
     }
 
 

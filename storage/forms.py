@@ -227,7 +227,7 @@ class FoundForm(forms.Form):
     found_at = _dt_field(_("拾获时间"))
     finder_name = forms.CharField(label=_("拾获人"), max_length=50)
     value_estimate = forms.DecimalField(label=_("估计价值(元)"), min_value=0, max_digits=10, decimal_places=2)
-    high_value_override = forms.BooleanField(label=_("虽不足 100 元,仍按贵重物品处理"), required=False)
+    high_value_override = forms.BooleanField(label=_("虽未达贵重物品金额,仍按贵重物品处理"), required=False)
     storage_location = forms.CharField(
         label=_("保管位置"), max_length=100, required=False, help_text=_("贵重物品自动存入贵重物品保险箱")
     )

@@ -21,3 +21,13 @@ def test_quick_response_clock_follows_the_property_setting(world, make_help):
     h2 = make_help("other", actor=world.frontdesk2, prop=world.p2)
     dl2 = Deadline.objects.get(object_id=h2.pk, kind="first_response")
     assert dl2.due_at - dl2.started_at == timedelta(minutes=5)
+
+
+# R-HELP-03: the intake page names the property's own quick-response time.
+def test_intake_page_names_the_property_quick_response_time(world, client_as):
+    c = client_as(world.frontdesk)
+    assert "快速响应计时(5 分钟" in c.get(f"/assistance/new/?property={world.p1.pk}").content.decode()
+    core_services.rule_settings_update(
+        actor=world.supervisor, prop=world.p1, values={"assistance.quick_response": 15}
+    )
+    assert "快速响应计时(15 分钟" in c.get(f"/assistance/new/?property={world.p1.pk}").content.decode()

@@ -284,6 +284,9 @@ class Deadline(models.Model):
             models.Index(fields=["state", "due_at"]),
             # A property's overdue / about-to-breach lists read only its own open clocks, in due order.
             models.Index(fields=["property", "state", "due_at"]),
+            # …and one kind of record's (requests, callbacks) in due order: SQLite would otherwise pick the
+            # (content_type, object_id) index and sort every open clock (2,000,000 requests: make bench).
+            models.Index(fields=["content_type", "state", "due_at"]),
             models.Index(fields=["content_type", "object_id"]),
         ]
         constraints = [

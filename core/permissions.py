@@ -88,10 +88,15 @@ def property_ids(user, action: str = "view") -> frozenset[int] | None:
         return None
     memo = getattr(user, "_propdesk_action_ids", None)
     if memo is None or memo[0] is not _memberships(user):
-        memo = user._propdesk_action_ids = (_memberships(user), {})
-    ids = memo[1].get(action)
+        by_role: dict[str, list[int]] = {}
+        for pid, role in _memberships(user):
+            by_role.setdefault(role, []).append(pid)
+        memo = user._propdesk_action_ids = (_memberships(user), by_role, {})
+    ids = memo[2].get(action)
     if ids is None:
-        ids = memo[1][action] = frozenset(pid for pid, role in memo[0] if role_allows(role, action))
+        ids = memo[2][action] = frozenset(
+            pid for role, pids in memo[1].items() if role_allows(role, action) for pid in pids
+        )
     return ids
 
 

@@ -73,21 +73,17 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
     lookup_url_kwarg = "id"
     lookup_value_regex = r"\d+"
 
-    def _out(self, c, text=None, status=200):
+    def respond(self, c, status=200, *, text=None):
+        """The complaint read again; with `text`, the service-language check of the reply too (R-LANG)."""
         c = Complaint.objects.select_related("request").prefetch_related("proposals").get(pk=c.pk)
         data = s.ComplaintSerializer(c).data
         if text is not None:
             return Response({"complaint": data, "language": s.findings(text)}, status=status)
         return Response(data, status=status)
 
-    def _in(self, ser_cls):
-        d = ser_cls(data=self.request.data)
-        d.is_valid(raise_exception=True)
-        return d.validated_data
-
     @extend_schema(request=s.ComplaintCreateSerializer, responses={201: s.ComplaintSerializer})
     def create(self, request, *args, **kwargs):
-        v = self._in(s.ComplaintCreateSerializer)
+        v = self.validated(s.ComplaintCreateSerializer)
         prop = get_object_or_404(
             Property.objects.restrict(request.user, "complaints.create"), pk=v["property"]
         )
@@ -124,22 +120,22 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
             steps=v["steps"],
             received_at=v["received_at"],
         )
-        return self._out(c, status=201)
+        return self.respond(c, status=201)
 
     @extend_schema(request=s.UpdateSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"], url_path="update")
     def update_fields(self, request, **kwargs):
         c = self.get_object()
-        v = dict(self._in(s.UpdateSerializer))
+        v = dict(self.validated(s.UpdateSerializer))
         reason = v.pop("reason", "")
         services.complaint_update(actor=request.user, complaint=c, reason=reason, **v)
-        return self._out(c)
+        return self.respond(c)
 
     @extend_schema(request=s.JudgeSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def judge(self, request, **kwargs):
         c = self.get_object()
-        v = self._in(s.JudgeSerializer)
+        v = self.validated(s.JudgeSerializer)
         pid = c.request.property_id
         services.complaint_judge(
             actor=request.user,
@@ -156,13 +152,13 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
             assignee=_user(v.get("assignee"), "assignee"),
             follower=_user(v.get("follower"), "follower"),
         )
-        return self._out(c)
+        return self.respond(c)
 
     @extend_schema(request=s.ProposalCreateSerializer, responses={201: s.ProposalSerializer})
     @action(detail=True, methods=["post"])
     def proposals(self, request, **kwargs):
         c = self.get_object()
-        v = self._in(s.ProposalCreateSerializer)
+        v = self.validated(s.ProposalCreateSerializer)
         p = services.proposal_add(
             actor=request.user,
             complaint=c,
@@ -175,132 +171,122 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
     @action(detail=True, methods=["post"])
     def instruct(self, request, **kwargs):
         c = self.get_object()
-        v = self._in(s.InstructSerializer)
+        v = self.validated(s.InstructSerializer)
         p = HandlingProposal.objects.filter(pk=v["proposal"], complaint=c).first()
         if p is None:
             raise DomainError("方案不属于此投诉。(The proposal is not this complaint's.)", field="proposal")
         services.complaint_instruct(actor=request.user, complaint=c, proposal=p, instruction=v["instruction"])
-        return self._out(c)
+        return self.respond(c)
 
     @extend_schema(request=s.StepSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def step(self, request, **kwargs):
         """Plain steps: submit_proposals, return_proposals, start_handling, callback_done, archive, reopen, rejudge."""
         c = self.get_object()
-        v = self._in(s.StepSerializer)
-        services.complaint_step(actor=request.user, complaint=c, name=v["name"], reason=v["reason"])
-        return self._out(c)
+        return self.service_action(services.complaint_step, s.StepSerializer, complaint=c, respond_with=c)
 
     @extend_schema(request=s.ReasonSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, **kwargs):
         """业户不满意 (e.g. on the day-3 callback): the supervisor reopens with a reason."""
         c = self.get_object()
-        v = self._in(s.ReasonSerializer)
+        v = self.validated(s.ReasonSerializer)
         services.complaint_step(actor=request.user, complaint=c, name="reopen", reason=v["reason"])
-        return self._out(c)
+        return self.respond(c)
 
     @extend_schema(request=s.CompleteSerializer, responses=s.ComplaintWithLanguageSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, **kwargs):
         c = self.get_object()
-        v = self._in(s.CompleteSerializer)
+        v = self.validated(s.CompleteSerializer)
         services.complaint_complete(
             actor=request.user, complaint=c, resolution=v["resolution"], owner_signed=v["owner_signed"]
         )
-        return self._out(c, text=v["resolution"])
+        return self.respond(c, text=v["resolution"])
 
     @extend_schema(request=s.ReplySerializer, responses=s.ComplaintWithLanguageSerializer)
     @action(detail=True, methods=["post"])
     def reply(self, request, **kwargs):
         """答复业户 — the same-day reply, progress, and a 下次回复时间 when not yet solved."""
         c = self.get_object()
-        v = self._in(s.ReplySerializer)
+        v = self.validated(s.ReplySerializer)
         services.complaint_reply(
             actor=request.user, complaint=c, text=v["text"], next_reply_at=v["next_reply_at"], at=v["at"]
         )
-        return self._out(c, text=v["text"])
+        return self.respond(c, text=v["text"])
 
     @extend_schema(request=s.ReplySerializer, responses=s.ComplaintWithLanguageSerializer)
     @action(detail=True, methods=["post"], url_path="reply-result")
     def reply_result(self, request, **kwargs):
         c = self.get_object()
-        v = self._in(s.ReplySerializer)
+        v = self.validated(s.ReplySerializer)
         services.complaint_reply_result(actor=request.user, complaint=c, text=v["text"])
-        return self._out(c, text=v["text"] or c.written_reply)
+        return self.respond(c, text=v["text"] or c.written_reply)
 
     @extend_schema(request=s.ReplySerializer, responses=s.ComplaintWithLanguageSerializer)
     @action(detail=True, methods=["post"], url_path="answer-invalid")
     def answer_invalid(self, request, **kwargs):
         c = self.get_object()
-        v = self._in(s.ReplySerializer)
+        v = self.validated(s.ReplySerializer)
         services.complaint_answer_invalid(actor=request.user, complaint=c, text=v["text"])
-        return self._out(c, text=v["text"] or c.written_reply)
+        return self.respond(c, text=v["text"] or c.written_reply)
 
     @extend_schema(request=s.UnderstandingSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"], url_path="close-invalid")
     def close_invalid(self, request, **kwargs):
         c = self.get_object()
-        v = self._in(s.UnderstandingSerializer)
-        services.complaint_close_invalid(actor=request.user, complaint=c, understanding=v["understanding"])
-        return self._out(c)
+        return self.service_action(
+            services.complaint_close_invalid, s.UnderstandingSerializer, complaint=c, respond_with=c
+        )
 
     @extend_schema(request=s.ReplySerializer, responses=s.ComplaintWithLanguageSerializer)
     @action(detail=True, methods=["post"], url_path="written-reply")
     def written_reply(self, request, **kwargs):
         c = self.get_object()
-        v = self._in(s.ReplySerializer)
+        v = self.validated(s.ReplySerializer)
         services.written_reply_draft(actor=request.user, complaint=c, text=v["text"])
-        return self._out(c, text=v["text"])
+        return self.respond(c, text=v["text"])
 
     @extend_schema(request=None, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"], url_path="written-reply/approve")
     def approve_written_reply(self, request, **kwargs):
         c = self.get_object()
-        services.written_reply_approve(actor=request.user, complaint=c)
-        return self._out(c)
+        return self.service_action(services.written_reply_approve, complaint=c, respond_with=c)
 
     @extend_schema(request=s.ApologySerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def apology(self, request, **kwargs):
         """Generate the 道歉信 from the template (R-CMP-26)."""
         c = self.get_object()
-        v = self._in(s.ApologySerializer)
-        services.apology_generate(actor=request.user, complaint=c, improvement=v["improvement"])
-        return self._out(c)
+        return self.service_action(
+            services.apology_generate, s.ApologySerializer, complaint=c, respond_with=c
+        )
 
     @extend_schema(request=None, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"], url_path="apology/issue")
     def apology_issue(self, request, **kwargs):
         c = self.get_object()
-        services.apology_issue(actor=request.user, complaint=c)
-        return self._out(c)
+        return self.service_action(services.apology_issue, complaint=c, respond_with=c)
 
     @extend_schema(request=s.EscalateSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def escalate(self, request, **kwargs):
         c = self.get_object()
-        v = self._in(s.EscalateSerializer)
-        services.complaint_escalate(
-            actor=request.user, complaint=c, report=v["report"], incident_report=v["incident_report"]
+        return self.service_action(
+            services.complaint_escalate, s.EscalateSerializer, complaint=c, respond_with=c
         )
-        return self._out(c)
 
     @extend_schema(request=s.UrgeSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def urge(self, request, **kwargs):
         c = self.get_object()
-        v = self._in(s.UrgeSerializer)
-        services.complaint_urge(actor=request.user, complaint=c, note=v["note"])
-        return self._out(c)
+        return self.service_action(services.complaint_urge, s.UrgeSerializer, complaint=c, respond_with=c)
 
     @extend_schema(request=s.CheckSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def check(self, request, **kwargs):
         c = self.get_object()
-        v = self._in(s.CheckSerializer)
-        services.complaint_check(actor=request.user, complaint=c, step=v["step"])
-        return self._out(c)
+        return self.service_action(services.complaint_check, s.CheckSerializer, complaint=c, respond_with=c)
 
 
 def _report_user(request):

@@ -50,6 +50,13 @@ class ServiceActionMixin:
         result = self.run_service(service, serializer_class, **targets)
         return self.respond(result if respond_with is None else respond_with, status)
 
+    def create_action(self, service, serializer_class, /, *, status=201, **targets):
+        """A POST to the list: like service_action, the body's `property` (scoped by its serializer) handed
+        to the service as prop=…, answered 201."""
+        data = self.validated(serializer_class)
+        result = service(actor=self.request.user, prop=data.pop("property"), **targets, **data)
+        return self.respond(result, status)
+
     def respond(self, obj, status=200):
         return Response(self.get_serializer(obj).data, status=status)
 

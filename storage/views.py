@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from core.history import history_for
 from core.masking import mask_phone
 from core.permissions import can
 from core.views.decorators import needs
+from core.views.generic import ServiceStepView, apply_domain_error, requested_property
 
 from . import selectors, services
 from .choices import CollectMethod, FoundStatus, HeldStatus, StoredStatus
@@ -32,21 +32,6 @@ from .forms import (
     SealForm,
 )
 from .models import CustodyCheck, FoundItem, HeldItem, StoredItem
-
-
-def _property(request, action="storage.view"):
-    prop = selectors.current_property(
-        user=request.user,
-        requested=request.POST.get("property") or request.GET.get("property"),
-        action=action,
-    )
-    if prop is None:
-        raise PermissionDenied
-    return prop
-
-
-def _apply_error(form, exc: DomainError):
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
 def _page(request, qs, per=50):
@@ -74,7 +59,7 @@ EXPORT_COLUMNS = [
 
 @needs("storage.view")
 def item_list(request):
-    prop = _property(request)
+    prop = requested_property(request, "storage.view")
     status = request.GET.get("status", "in_custody")
     q = request.GET.get("q", "")
     qs = selectors.stored_item_list(user=request.user, prop=prop, status=status, q=q)
@@ -117,7 +102,7 @@ def item_list(request):
 
 @needs("storage.deposit")
 def item_new(request):
-    prop = _property(request, "storage.deposit")
+    prop = requested_property(request, "storage.deposit")
     form = DepositForm(request.POST or None, prop=prop)
     status = 200
     if request.method == "POST":
@@ -125,7 +110,7 @@ def item_new(request):
             try:
                 item = services.stored_item_deposit(actor=request.user, prop=prop, **form.service_kwargs())
             except DomainError as exc:
-                _apply_error(form, exc)
+                apply_domain_error(form, exc)
                 status = exc.status_code
             else:
                 messages.success(request, f"已登记寄存,认领单号 {item.ticket_no}。请打印两联认领单。")
@@ -187,27 +172,26 @@ def item_ticket(request, pk):
     return render(request, "storage/ticket_print.html", {"item": item, "prop": item.property})
 
 
-@needs("storage.deposit")
-@require_POST
-def item_seal(request, pk):
-    item = _item(request, pk, "storage.deposit")
-    form = SealForm(request.POST, prop=item.property)
-    if form.is_valid():
-        try:
-            services.stored_item_seal(
-                actor=request.user, item=item, supervisor=form.cleaned_data["supervisor"]
-            )
-        except DomainError as exc:
-            _apply_error(form, exc)
-            return render(
-                request,
-                "storage/item_detail.html",
-                _item_context(request, item, form),
-                status=exc.status_code,
-            )
-        messages.success(request, "已封条。")
-        return redirect("storage:item", item.pk)
-    return render(request, "storage/item_detail.html", _item_context(request, item, form), status=400)
+class StoredItemStep(ServiceStepView):
+    """A form on the 寄存 item's page; a refusal draws the page again with the form in error."""
+
+    record_kwarg = "item"
+
+    def get_object(self):
+        return _item(self.request, self.kwargs["pk"], self.action)
+
+    def render_form(self, form, status):
+        ctx = _item_context(self.request, self.object, form)
+        return render(self.request, "storage/item_detail.html", ctx, status=status)
+
+
+item_seal = StoredItemStep.as_view(
+    action="storage.deposit",
+    form_class=SealForm,
+    form_kwargs=lambda item: {"prop": item.property},
+    service=services.stored_item_seal,
+    success_message="已封条。",
+)
 
 
 @needs("storage.file")
@@ -226,7 +210,7 @@ def item_file(request, pk):
 @needs("storage.release")
 def collect(request):
     """R-STOR-12..14, R-STOR-20: look the presented 下联 up by number, then release — or raise the alarm."""
-    prop = _property(request, "storage.release")
+    prop = requested_property(request, "storage.release")
     data = request.POST if request.method == "POST" else request.GET
     ticket_no = (data.get("ticket_no") or "").strip().upper()
     item = (
@@ -266,7 +250,7 @@ def collect(request):
                 if exc.code == "lost_ticket":
                     ctx["alarm"] = exc.message  # R-STOR-20: keep the person here; security is on its way
                 else:
-                    _apply_error(form, exc)
+                    apply_domain_error(form, exc)
                 status = exc.status_code
                 item.refresh_from_db()
             else:
@@ -290,7 +274,7 @@ def collect(request):
 
 @needs("storage.release")
 def lost_report(request):
-    prop = _property(request, "storage.release")
+    prop = requested_property(request, "storage.release")
     form = LostTicketForm(request.POST or None, initial={"ticket_no": request.GET.get("ticket_no", "")})
     status = 200
     if request.method == "POST":
@@ -298,7 +282,7 @@ def lost_report(request):
             try:
                 report = services.lost_ticket_report(actor=request.user, prop=prop, **form.cleaned_data)
             except DomainError as exc:
-                _apply_error(form, exc)
+                apply_domain_error(form, exc)
                 status = exc.status_code
             else:
                 if report.outcome == "blocked":
@@ -323,7 +307,7 @@ def lost_report(request):
 
 @needs("storage.view")
 def held_list(request):
-    prop = _property(request)
+    prop = requested_property(request, "storage.view")
     status = request.GET.get("status", HeldStatus.HELD)
     q = request.GET.get("q", "")
     page, query = _page(request, selectors.held_item_list(user=request.user, prop=prop, status=status, q=q))
@@ -346,7 +330,7 @@ def held_list(request):
 
 @needs("holding.write")
 def held_new(request):
-    prop = _property(request, "holding.write")
+    prop = requested_property(request, "holding.write")
     form = HoldForm(request.POST or None, prop=prop)
     status = 200
     if request.method == "POST":
@@ -354,7 +338,7 @@ def held_new(request):
             try:
                 held = services.held_item_create(actor=request.user, prop=prop, **form.service_kwargs())
             except DomainError as exc:
-                _apply_error(form, exc)
+                apply_domain_error(form, exc)
                 status = exc.status_code
             else:
                 messages.success(request, f"已登记暂存 {held.record_no}。请打印并粘贴《物品临时存放标签》。")
@@ -404,51 +388,39 @@ def held_label(request, pk):
     return render(request, "storage/held_label.html", {"held": held, "prop": held.property})
 
 
-@needs("holding.write")
-@require_POST
-def held_collect(request, pk):
-    held = _held(request, pk, "holding.write")
-    form = HeldCollectForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.held_item_collect(actor=request.user, item=held, **form.cleaned_data)
-        except DomainError as exc:
-            _apply_error(form, exc)
-            held.refresh_from_db()
-            return render(
-                request,
-                "storage/held_detail.html",
-                _held_context(request, held, collect_form=form),
-                status=exc.status_code,
-            )
-        messages.success(request, f"{held.record_no} 已交付。")
-        return redirect("storage:held", held.pk)
-    return render(
-        request, "storage/held_detail.html", _held_context(request, held, collect_form=form), status=400
-    )
+class HeldStep(ServiceStepView):
+    """A form on the 暂存 record's page; a refusal draws the page again with the form in error."""
+
+    action = "holding.write"
+    record_kwarg = "item"
+    refresh_on_refusal = False  # read the record again: a refused service may have changed it in memory
+
+    def get_object(self):
+        return _held(self.request, self.kwargs["pk"], self.action)
+
+    def refused(self, form, exc):
+        if self.refresh_on_refusal:
+            self.object.refresh_from_db()
+        return super().refused(form, exc)
+
+    def render_form(self, form, status):
+        ctx = _held_context(self.request, self.object, **{self.form_key: form})
+        return render(self.request, "storage/held_detail.html", ctx, status=status)
 
 
-@needs("holding.write")
-@require_POST
-def held_chase(request, pk):
-    held = _held(request, pk, "holding.write")
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.held_item_chase_note(actor=request.user, item=held, note=form.cleaned_data["note"])
-        except DomainError as exc:
-            _apply_error(form, exc)
-            return render(
-                request,
-                "storage/held_detail.html",
-                _held_context(request, held, chase_form=form),
-                status=exc.status_code,
-            )
-        messages.success(request, "已记录联系情况。")
-        return redirect("storage:held", held.pk)
-    return render(
-        request, "storage/held_detail.html", _held_context(request, held, chase_form=form), status=400
-    )
+held_collect = HeldStep.as_view(
+    form_class=HeldCollectForm,
+    form_key="collect_form",
+    service=services.held_item_collect,
+    refresh_on_refusal=True,
+    success_message=lambda held: f"{held.record_no} 已交付。",
+)
+held_chase = HeldStep.as_view(
+    form_class=NoteForm,
+    form_key="chase_form",
+    service=services.held_item_chase_note,
+    success_message="已记录联系情况。",
+)
 
 
 # --- 失物招领 (R-INC-15..21) ---------------------------------------------------------------------------------
@@ -456,7 +428,7 @@ def held_chase(request, pk):
 
 @needs("lostfound.view")
 def found_list(request):
-    prop = _property(request, "lostfound.view")
+    prop = requested_property(request, "lostfound.view")
     status = request.GET.get("status", FoundStatus.IN_CUSTODY)
     q = request.GET.get("q", "")
     page, query = _page(request, selectors.found_item_list(user=request.user, prop=prop, status=status, q=q))
@@ -480,7 +452,7 @@ def found_list(request):
 
 @needs("lostfound.register")
 def found_new(request):
-    prop = _property(request, "lostfound.register")
+    prop = requested_property(request, "lostfound.register")
     form = FoundForm(request.POST or None, initial={"finder_name": str(request.user)})
     status = 200
     if request.method == "POST":
@@ -488,7 +460,7 @@ def found_new(request):
             try:
                 found = services.found_item_register(actor=request.user, prop=prop, **form.cleaned_data)
             except DomainError as exc:
-                _apply_error(form, exc)
+                apply_domain_error(form, exc)
                 status = exc.status_code
             else:
                 msg = f"已登记 {found.record_no},保管至 {found.retention_until:%Y-%m-%d}。"
@@ -536,64 +508,40 @@ def found_detail(request, pk):
     return render(request, "storage/found_detail.html", _found_context(request, found))
 
 
-def _found_action(request, pk, action, form_cls, key, call):
-    found = _found(request, pk, action)
-    form = form_cls(request.POST, prop=found.property) if form_cls is ClaimForm else form_cls(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            call(found, form)
-        except DomainError as exc:
-            _apply_error(form, exc)
-            status = exc.status_code
-        else:
-            messages.success(request, "已保存。")
-            return redirect("storage:found", found.pk)
-    found.refresh_from_db()
-    return render(
-        request, "storage/found_detail.html", _found_context(request, found, **{key: form}), status=status
-    )
+class FoundStep(ServiceStepView):
+    """A form on the 失物 record's page; the page is drawn again (from the database) with the form in error."""
+
+    record_kwarg = "item"
+    success_message = "已保存。"
+
+    def get_object(self):
+        return _found(self.request, self.kwargs["pk"], self.action)
+
+    def render_form(self, form, status):
+        self.object.refresh_from_db()
+        ctx = _found_context(self.request, self.object, **{self.form_key: form})
+        return render(self.request, "storage/found_detail.html", ctx, status=status)
 
 
-@needs("lostfound.register")
-@require_POST
-def found_note(request, pk):
-    return _found_action(
-        request,
-        pk,
-        "lostfound.register",
-        NoteForm,
-        "note_form",
-        lambda f, form: services.found_item_note_search(
-            actor=request.user, item=f, note=form.cleaned_data["note"]
-        ),
-    )
-
-
-@needs("lostfound.claim")
-@require_POST
-def found_claim(request, pk):
-    return _found_action(
-        request,
-        pk,
-        "lostfound.claim",
-        ClaimForm,
-        "claim_form",
-        lambda f, form: services.found_item_claim(actor=request.user, item=f, **form.service_kwargs()),
-    )
-
-
-@needs("lostfound.dispose")
-@require_POST
-def found_dispose(request, pk):
-    return _found_action(
-        request,
-        pk,
-        "lostfound.dispose",
-        DisposeForm,
-        "dispose_form",
-        lambda f, form: services.found_item_dispose(actor=request.user, item=f, **form.cleaned_data),
-    )
+found_note = FoundStep.as_view(
+    action="lostfound.register",
+    form_class=NoteForm,
+    form_key="note_form",
+    service=services.found_item_note_search,
+)
+found_claim = FoundStep.as_view(
+    action="lostfound.claim",
+    form_class=ClaimForm,
+    form_key="claim_form",
+    form_kwargs=lambda found: {"prop": found.property},
+    service=services.found_item_claim,
+)
+found_dispose = FoundStep.as_view(
+    action="lostfound.dispose",
+    form_class=DisposeForm,
+    form_key="dispose_form",
+    service=services.found_item_dispose,
+)
 
 
 # --- custody check at handover (R-STOR-11, R-HOLD-12, R-INC-19) -------------------------------------------
@@ -624,7 +572,7 @@ def _check_context(request, prop, error=None):
 
 @needs("handover.do")
 def check_page(request):
-    prop = _property(request, "handover.do")
+    prop = requested_property(request, "handover.do")
     if request.method == "POST":
         from core.models import User
 

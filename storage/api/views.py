@@ -5,7 +5,7 @@ the pages. A lost 寄存 ticket presented at the desk answers 400 with the alarm
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -78,26 +78,21 @@ class StoredItemViewSet(_Base):
             )
         return qs.order_by("-deposited_at", "-id")
 
-    def _out(self, item, code=200):
-        return Response(s.StoredItemSerializer(self.get_queryset().get(pk=item.pk)).data, status=code)
+    def respond(self, item, status=200):
+        return Response(s.StoredItemSerializer(self.get_queryset().get(pk=item.pk)).data, status=status)
 
     @extend_schema(request=s.StoredDepositSerializer, responses={201: s.StoredItemSerializer})
     def create(self, request):
         _need(request, "storage.deposit")
-        ser = s.StoredDepositSerializer(data=request.data, context={"request": request})
-        ser.is_valid(raise_exception=True)
-        d = dict(ser.validated_data)
-        item = services.stored_item_deposit(actor=request.user, prop=d.pop("property"), **d)
-        return self._out(item, status.HTTP_201_CREATED)
+        return self.create_action(services.stored_item_deposit, s.StoredDepositSerializer)
 
     @extend_schema(request=s.StoredSealSerializer, responses=s.StoredItemSerializer)
     @action(detail=True, methods=["post"])
     def seal(self, request, pk=None):
         item = self.get_object()
-        ser = s.StoredSealSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        services.stored_item_seal(actor=request.user, item=item, supervisor=ser.validated_data["supervisor"])
-        return self._out(item)
+        return self.service_action(
+            services.stored_item_seal, s.StoredSealSerializer, item=item, respond_with=item
+        )
 
     @extend_schema(
         request={
@@ -109,10 +104,9 @@ class StoredItemViewSet(_Base):
     @action(detail=True, methods=["post"])
     def collect(self, request, pk=None):
         item = self.get_object()
-        ser = s.StoredCollectSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        services.stored_item_collect(actor=request.user, item=item, **ser.validated_data)
-        return self._out(item)
+        return self.service_action(
+            services.stored_item_collect, s.StoredCollectSerializer, item=item, respond_with=item
+        )
 
     @extend_schema(
         request={
@@ -136,14 +130,13 @@ class StoredItemViewSet(_Base):
         services.stored_item_collect(
             actor=request.user, item=item, method=CollectMethod.TICKET, presented_ticket_no=ticket_no, **d
         )
-        return self._out(item)
+        return self.respond(item)
 
     @extend_schema(request=None, responses=s.StoredItemSerializer)
     @action(detail=True, methods=["post"], url_path="file")
     def file_tickets(self, request, pk=None):
         item = self.get_object()
-        services.stored_item_file(actor=request.user, item=item)
-        return self._out(item)
+        return self.service_action(services.stored_item_file, item=item, respond_with=item)
 
     @extend_schema(parameters=[PROPERTY_PARAM], responses=s.StorageDeskSummarySerializer)
     @action(detail=False, methods=["get"])
@@ -169,11 +162,7 @@ class LostTicketReportViewSet(_Base):
     @extend_schema(request=s.LostTicketCreateSerializer, responses={201: s.LostTicketReportSerializer})
     def create(self, request):
         _need(request, "storage.release")
-        ser = s.LostTicketCreateSerializer(data=request.data, context={"request": request})
-        ser.is_valid(raise_exception=True)
-        d = dict(ser.validated_data)
-        report = services.lost_ticket_report(actor=request.user, prop=d.pop("property"), **d)
-        return Response(s.LostTicketReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        return self.create_action(services.lost_ticket_report, s.LostTicketCreateSerializer)
 
 
 @extend_schema(parameters=[STATUS_PARAM, PROPERTY_PARAM])
@@ -193,17 +182,13 @@ class HeldItemViewSet(_Base):
             qs = qs.filter(status=st)
         return qs.order_by("-held_at", "-id")
 
-    def _out(self, held, code=200):
-        return Response(s.HeldItemSerializer(self.get_queryset().get(pk=held.pk)).data, status=code)
+    def respond(self, held, status=200):
+        return Response(s.HeldItemSerializer(self.get_queryset().get(pk=held.pk)).data, status=status)
 
     @extend_schema(request=s.HeldCreateSerializer, responses={201: s.HeldItemSerializer})
     def create(self, request):
         _need(request, "holding.write")
-        ser = s.HeldCreateSerializer(data=request.data, context={"request": request})
-        ser.is_valid(raise_exception=True)
-        d = dict(ser.validated_data)
-        held = services.held_item_create(actor=request.user, prop=d.pop("property"), **d)
-        return self._out(held, status.HTTP_201_CREATED)
+        return self.create_action(services.held_item_create, s.HeldCreateSerializer)
 
     @extend_schema(
         request={"multipart/form-data": s.HeldCollectSerializer, "application/json": s.HeldCollectSerializer},
@@ -212,19 +197,17 @@ class HeldItemViewSet(_Base):
     @action(detail=True, methods=["post"])
     def collect(self, request, pk=None):
         held = self.get_object()
-        ser = s.HeldCollectSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        services.held_item_collect(actor=request.user, item=held, **ser.validated_data)
-        return self._out(held)
+        return self.service_action(
+            services.held_item_collect, s.HeldCollectSerializer, item=held, respond_with=held
+        )
 
     @extend_schema(request=s.StorageNoteSerializer, responses=s.HeldItemSerializer)
     @action(detail=True, methods=["post"])
     def chase(self, request, pk=None):
         held = self.get_object()
-        ser = s.StorageNoteSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        services.held_item_chase_note(actor=request.user, item=held, note=ser.validated_data["note"])
-        return self._out(held)
+        return self.service_action(
+            services.held_item_chase_note, s.StorageNoteSerializer, item=held, respond_with=held
+        )
 
 
 @extend_schema(parameters=[STATUS_PARAM, PROPERTY_PARAM])
@@ -244,44 +227,37 @@ class FoundItemViewSet(_Base):
             qs = qs.filter(status=st)
         return qs.order_by("-found_at", "-id")
 
-    def _out(self, found, code=200):
-        return Response(s.FoundItemSerializer(self.get_queryset().get(pk=found.pk)).data, status=code)
+    def respond(self, found, status=200):
+        return Response(s.FoundItemSerializer(self.get_queryset().get(pk=found.pk)).data, status=status)
 
     @extend_schema(request=s.FoundCreateSerializer, responses={201: s.FoundItemSerializer})
     def create(self, request):
         _need(request, "lostfound.register")
-        ser = s.FoundCreateSerializer(data=request.data, context={"request": request})
-        ser.is_valid(raise_exception=True)
-        d = dict(ser.validated_data)
-        found = services.found_item_register(actor=request.user, prop=d.pop("property"), **d)
-        return self._out(found, status.HTTP_201_CREATED)
+        return self.create_action(services.found_item_register, s.FoundCreateSerializer)
 
     @extend_schema(request=s.StorageNoteSerializer, responses=s.FoundItemSerializer)
     @action(detail=True, methods=["post"], url_path="search-note")
     def search_note(self, request, pk=None):
         found = self.get_object()
-        ser = s.StorageNoteSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        services.found_item_note_search(actor=request.user, item=found, note=ser.validated_data["note"])
-        return self._out(found)
+        return self.service_action(
+            services.found_item_note_search, s.StorageNoteSerializer, item=found, respond_with=found
+        )
 
     @extend_schema(request=s.FoundClaimSerializer, responses=s.FoundItemSerializer)
     @action(detail=True, methods=["post"])
     def claim(self, request, pk=None):
         found = self.get_object()
-        ser = s.FoundClaimSerializer(data=request.data, context={"request": request})
-        ser.is_valid(raise_exception=True)
-        services.found_item_claim(actor=request.user, item=found, **ser.validated_data)
-        return self._out(found)
+        return self.service_action(
+            services.found_item_claim, s.FoundClaimSerializer, item=found, respond_with=found
+        )
 
     @extend_schema(request=s.FoundDisposeSerializer, responses=s.FoundItemSerializer)
     @action(detail=True, methods=["post"])
     def dispose(self, request, pk=None):
         found = self.get_object()
-        ser = s.FoundDisposeSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        services.found_item_dispose(actor=request.user, item=found, **ser.validated_data)
-        return self._out(found)
+        return self.service_action(
+            services.found_item_dispose, s.FoundDisposeSerializer, item=found, respond_with=found
+        )
 
 
 @extend_schema(parameters=[PROPERTY_PARAM])
@@ -297,11 +273,7 @@ class CustodyCheckViewSet(_Base):
 
     @extend_schema(request=s.CustodyCheckCreateSerializer, responses={201: s.CustodyCheckSerializer})
     def create(self, request):
-        ser = s.CustodyCheckCreateSerializer(data=request.data, context={"request": request})
-        ser.is_valid(raise_exception=True)
-        d = dict(ser.validated_data)
-        check = services.custody_check_record(actor=request.user, prop=d.pop("property"), **d)
-        return Response(s.CustodyCheckSerializer(check).data, status=status.HTTP_201_CREATED)
+        return self.create_action(services.custody_check_record, s.CustodyCheckCreateSerializer)
 
     @extend_schema(parameters=[PROPERTY_PARAM], responses=s.CustodyRowSerializer(many=True))
     @action(detail=False, methods=["get"])

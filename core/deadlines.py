@@ -183,6 +183,20 @@ def next_call_time(prop: Property, when: datetime | None = None) -> datetime:
     return end
 
 
+def span_text(delta: timedelta) -> str:
+    """How far a clock is from its due time, as a list shows it: 2天3小时 / 3小时15分 / 12分钟."""
+    from django.utils.translation import gettext as _
+
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return _("%(d)d天%(h)d小时") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)d小时%(m)d分") % {"h": hours, "m": minutes}
+    return _("%(m)d分钟") % {"m": minutes}
+
+
 def _due(prop, start, seconds, business, calendar: Calendar | None = None):
     if business:
         return (calendar or Calendar(prop)).add(start, seconds)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from core.deadlines import span_text
 from core.errors import DomainError
 from core.exports import xlsx_response
 from core.masking import mask_phone
@@ -126,7 +127,9 @@ def overdue(request):
         r.kind_label = kinds.get(r.kind, r.kind)
         r.status_label = workflow_for(r.kind).label(r.status)
         r.who = r.assignee or r.department or "—"
-    return render(request, "servicedesk/overdue.html", {"overdue": over, "soon": soon, "now": now})
+        r.due_text = timezone.localtime(r.clock_due_at).strftime("%m-%d %H:%M")
+        r.span_text = span_text(abs(now - r.clock_due_at))
+    return render(request, "servicedesk/overdue.html", {"overdue": over, "soon": soon})
 
 
 @login_required

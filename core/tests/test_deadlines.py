@@ -380,3 +380,11 @@ def test_quiet_hours_within_one_day(world):
     p = world.p1
     assert in_quiet_hours(p, at(2025, 6, 9, 13)) and not in_quiet_hours(p, at(2025, 6, 9, 23))
     assert next_call_time(p, at(2025, 6, 9, 12, 30)) == at(2025, 6, 9, 14)
+
+
+def test_span_text_for_the_overdue_lists():
+    from core.deadlines import span_text
+
+    assert span_text(timedelta(minutes=12, seconds=40)) == "12分钟"
+    assert span_text(timedelta(hours=3, minutes=15)) == "3小时15分"
+    assert span_text(timedelta(days=2, hours=3, minutes=59)) == "2天3小时"

@@ -5,7 +5,6 @@ from django.utils.translation import gettext
 from .permissions import can
 from .registry import menu_entries
 
-
 _HREFS: dict[tuple[str, str], str] = {}  # (script prefix, url name) → path: the menu's links never change
 
 

@@ -4,8 +4,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +15,14 @@ from core.errors import DomainError
 from core.history import history_for
 from core.permissions import can
 from core.views.decorators import needs
-from core.views.generic import ObjectListView
+from core.views.generic import (
+    ObjectListView,
+    ServiceStepView,
+    apply_domain_error,
+    hx_redirect,
+    is_htmx,
+    requested_property,
+)
 from residents.selectors import resident_search
 
 from . import selectors, services
@@ -40,36 +46,26 @@ from .forms import (
 from .models import VisitorEntry
 
 
-def _property(request, action="visitor.view"):
-    prop = selectors.current_property(
-        user=request.user,
-        requested=request.POST.get("property") or request.GET.get("property"),
-        action=action,
-    )
-    if prop is None:
-        raise PermissionDenied
-    return prop
-
-
-def _is_htmx(request) -> bool:
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
-
-
-def _go(request, url):
-    if _is_htmx(request):
-        resp = HttpResponseRedirect(url)
-        resp.status_code = 204
-        resp["HX-Redirect"] = url
-        return resp
-    return redirect(url)
-
-
 def _with_property(url, prop):
     return f"{url}?property={prop.pk}"
 
 
-def _fail(form, exc):
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+class VisitorStep(ServiceStepView):
+    """A small form on a visitor-register page (htmx-aware redirect). A refusal draws the page again with
+    the form in error; a step without inputs shows the refusal on the page."""
+
+    hx_redirect = True
+
+    def refused(self, form, exc):
+        if form.fields:
+            return super().refused(form, exc)
+        return self.render_page(exc.status_code, error=exc.message)
+
+    def render_form(self, form, status):
+        return self.render_page(status, form=form)
+
+    def render_page(self, status, *, form=None, error=None):
+        raise TypeError(f"{type(self).__name__} must define render_page(status, form=, error=)")
 
 
 # --- the desk: today's list (R-VIS-01/03) ----------------------------------------------------------
@@ -77,7 +73,7 @@ def _fail(form, exc):
 
 @needs("visitor.view")
 def desk(request):
-    prop = _property(request)
+    prop = requested_property(request, "visitor.view")
     now = timezone.now()
     today = timezone.localdate()
     in_bldg = list(selectors.in_building(user=request.user, prop=prop))
@@ -94,7 +90,7 @@ def desk(request):
         "spare_keys": list(selectors.spare_keys_open(user=request.user, prop=prop)),
         "can_register": can(request.user, "visitor.register", prop.pk),
     }
-    template = "visitors/_partials/desk_body.html" if _is_htmx(request) else "visitors/desk.html"
+    template = "visitors/_partials/desk_body.html" if is_htmx(request) else "visitors/desk.html"
     return render(request, template, ctx)
 
 
@@ -144,7 +140,7 @@ class EntryListView(ObjectListView):
 @needs("visitor.view")
 def occupant_lookup(request):
     """Residents and their current units as radio choices "resident:unit" (for the register forms)."""
-    prop = _property(request)
+    prop = requested_property(request, "visitor.view")
     q = request.GET.get("q", "").strip()
     results = []
     if q and can(request.user, "resident.view", prop.pk):
@@ -173,7 +169,7 @@ def _occupant_ctx(form):
 
 @needs("visitor.register")
 def register(request):
-    prop = _property(request, "visitor.register")
+    prop = requested_property(request, "visitor.register")
     form = RegisterForm(request.POST or None, prop=prop)
     status = 200
     if request.method == "POST":
@@ -181,11 +177,11 @@ def register(request):
             try:
                 e = services.visitor_register(actor=request.user, prop=prop, **form.service_kwargs())
             except DomainError as exc:
-                _fail(form, exc)
+                apply_domain_error(form, exc)
                 status = exc.status_code
             else:
                 messages.success(request, f"已登记 {e.number},请联系业主确认。")
-                return _go(request, e.get_absolute_url())
+                return hx_redirect(request, e.get_absolute_url())
         else:
             status = 400
     ctx = {
@@ -229,47 +225,34 @@ def entry_detail(request, pk):
     return render(request, "visitors/entry.html", _entry_ctx(request, e))
 
 
-def _entry_action(request, pk, form_cls, ctx_key, call, action="visitor.register", ok=""):
-    """POST a small form on the visit page to one service; errors re-render the page with 400."""
-    e = selectors.entry_for_page(user=request.user, pk=pk, action=action)
-    form = form_cls(request.POST) if form_cls else None
-    if form is not None and not form.is_valid():
-        return render(request, "visitors/entry.html", _entry_ctx(request, e, **{ctx_key: form}), status=400)
-    try:
-        call(e, form.cleaned_data if form is not None else {})
-    except DomainError as exc:
-        if form is not None:
-            _fail(form, exc)
-            return render(
-                request,
-                "visitors/entry.html",
-                _entry_ctx(request, e, **{ctx_key: form}),
-                status=exc.status_code,
-            )
+class EntryStep(VisitorStep):
+    """POST a small form on the visit page to one service; errors re-render the page."""
+
+    action = "visitor.register"
+    record_kwarg = "entry"
+
+    def get_object(self):
+        return selectors.entry_for_page(user=self.request.user, pk=self.kwargs["pk"], action=self.action)
+
+    def render_page(self, status, *, form=None, error=None):
+        forms = {self.form_key: form} if form is not None else {"error": error}
         return render(
-            request, "visitors/entry.html", _entry_ctx(request, e, error=exc.message), status=exc.status_code
+            self.request, "visitors/entry.html", _entry_ctx(self.request, self.object, **forms), status=status
         )
-    if ok:
-        messages.success(request, ok)
-    return _go(request, e.get_absolute_url())
 
 
-@needs("visitor.register")
-@require_POST
-def entry_contact(request, pk):
-    def call(e, d):
-        services.visitor_contact(actor=request.user, entry=e, **d)
-
-    return _entry_action(request, pk, ContactForm, "contact_form", call, ok="已记录联系结果。")
-
-
-@needs("visitor.register")
-@require_POST
-def entry_message(request, pk):
-    def call(e, d):
-        services.visitor_leave_message(actor=request.user, entry=e, **d)
-
-    return _entry_action(request, pk, MessageForm, "message_form", call, ok="已代为留言。")
+entry_contact = EntryStep.as_view(
+    form_class=ContactForm,
+    form_key="contact_form",
+    service=services.visitor_contact,
+    success_message="已记录联系结果。",
+)
+entry_message = EntryStep.as_view(
+    form_class=MessageForm,
+    form_key="message_form",
+    service=services.visitor_leave_message,
+    success_message="已代为留言。",
+)
 
 
 @needs("visitor.contact_lookup")
@@ -284,7 +267,7 @@ def entry_lookup(request, pk):
             actor=request.user, entry=e, reason=form.cleaned_data.get("reason", "")
         )
     except DomainError as exc:
-        if _is_htmx(request):
+        if is_htmx(request):
             return render(
                 request,
                 "visitors/_partials/lookup_result.html",
@@ -295,46 +278,44 @@ def entry_lookup(request, pk):
             request, "visitors/entry.html", _entry_ctx(request, e, error=exc.message), status=exc.status_code
         )
     ctx = {"result": result, "e": e}
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "visitors/_partials/lookup_result.html", ctx)
     return render(request, "visitors/entry.html", {**_entry_ctx(request, e), "lookup_result": result})
 
 
-@needs("visitor.register")
-@require_POST
-def entry_extend(request, pk):
-    def call(e, d):
-        services.visitor_extend(
-            actor=request.user,
-            entry=e,
-            expected_leave_at=e.expected_leave_at + timedelta(minutes=d["minutes"]),
-            notified_by=d["notified_by"],
-            reason=d["reason"],
-        )
-
-    return _entry_action(request, pk, ExtendForm, "extend_form", call, ok="已登记延时。")
-
-
-@needs("visitor.register")
-@require_POST
-def entry_leave(request, pk):
-    def call(e, d):
-        services.visitor_leave(actor=request.user, entry=e)
-
-    resp = _entry_action(request, pk, None, "", call, ok="已登记离开。")
-    if resp.status_code in (302, 204) and request.POST.get("next") == "desk":
-        e = VisitorEntry.objects.get(pk=pk)
-        return _go(request, _with_property(reverse("visitors:desk"), e.property))
-    return resp
+entry_extend = EntryStep.as_view(
+    form_class=ExtendForm,
+    form_key="extend_form",
+    call=lambda u, e, d: services.visitor_extend(
+        actor=u,
+        entry=e,
+        expected_leave_at=e.expected_leave_at + timedelta(minutes=d["minutes"]),
+        notified_by=d["notified_by"],
+        reason=d["reason"],
+    ),
+    success_message="已登记延时。",
+)
 
 
-@needs("visitor.register")
-@require_POST
-def entry_cancel(request, pk):
-    def call(e, d):
-        services.visitor_cancel(actor=request.user, entry=e, reason=d["reason"])
+class EntryLeave(EntryStep):
+    """From the desk's list (next=desk) the desk comes back; otherwise the visit's page."""
 
-    return _entry_action(request, pk, ReasonForm, "cancel_form", call, ok="已登记访客放弃。")
+    service = staticmethod(services.visitor_leave)
+    success_message = "已登记离开。"
+
+    def get_success_url(self, result=None):
+        if self.request.POST.get("next") == "desk":
+            return _with_property(reverse("visitors:desk"), self.object.property)
+        return super().get_success_url(result)
+
+
+entry_leave = EntryLeave.as_view()
+entry_cancel = EntryStep.as_view(
+    form_class=ReasonForm,
+    form_key="cancel_form",
+    service=services.visitor_cancel,
+    success_message="已登记访客放弃。",
+)
 
 
 @needs("visitor.view")
@@ -343,14 +324,14 @@ def day_sheet(request, day):
         d = date.fromisoformat(day)
     except ValueError:
         raise Http404 from None
-    prop = _property(request)
+    prop = requested_property(request, "visitor.view")
     rows = selectors.day_sheet(user=request.user, prop=prop, day=d)
     return render(request, "visitors/day_sheet.html", {"prop": prop, "day": d, "rows": rows})
 
 
 @needs("visitor.view")
 def today_sheet(request):
-    prop = _property(request)
+    prop = requested_property(request, "visitor.view")
     return redirect(_with_property(reverse("visitors:sheet", args=[timezone.localdate().isoformat()]), prop))
 
 
@@ -359,7 +340,7 @@ def today_sheet(request):
 
 @needs("visitor.view")
 def preauth_list(request):
-    prop = _property(request)
+    prop = requested_property(request, "visitor.view")
     show_all = request.GET.get("all") == "1"
     rows = list(selectors.preauths(user=request.user, prop=prop, include_inactive=show_all)[:300])
     ctx = {
@@ -376,7 +357,7 @@ def preauth_list(request):
 
 @needs("visitor.preauth")
 def preauth_create(request):
-    prop = _property(request, "visitor.preauth")
+    prop = requested_property(request, "visitor.preauth")
     now = timezone.localtime().replace(second=0, microsecond=0)
     form = PreauthForm(
         request.POST or None,
@@ -389,11 +370,11 @@ def preauth_create(request):
             try:
                 services.preauth_create(actor=request.user, prop=prop, **form.service_kwargs())
             except DomainError as exc:
-                _fail(form, exc)
+                apply_domain_error(form, exc)
                 status = exc.status_code
             else:
                 messages.success(request, "已记录业主交代。")
-                return _go(request, _with_property(reverse("visitors:preauths"), prop))
+                return hx_redirect(request, _with_property(reverse("visitors:preauths"), prop))
         else:
             status = 400
     ctx = {"form": form, "prop": prop, "title": "业主预先交代(访客预约)", **_occupant_ctx(form)}
@@ -415,7 +396,7 @@ def preauth_revoke(request, pk):
             request, "visitors/error.html", {"message": exc.message, "back": url}, status=exc.status_code
         )
     messages.success(request, "已撤销。")
-    return _go(request, _with_property(reverse("visitors:preauths"), p.property))
+    return hx_redirect(request, _with_property(reverse("visitors:preauths"), p.property))
 
 
 # --- keys left for visitors (R-VIS-10) ---------------------------------------------------------------------
@@ -423,7 +404,7 @@ def preauth_revoke(request, pk):
 
 @needs("visitor.view")
 def key_list(request):
-    prop = _property(request)
+    prop = requested_property(request, "visitor.view")
     ctx = {
         "prop": prop,
         "props": selectors.visitor_properties(user=request.user),
@@ -436,7 +417,7 @@ def key_list(request):
 
 @needs("visitor.key")
 def key_deposit(request):
-    prop = _property(request, "visitor.key")
+    prop = requested_property(request, "visitor.key")
     form = KeyDepositForm(request.POST or None, prop=prop)
     status = 200
     if request.method == "POST":
@@ -444,11 +425,11 @@ def key_deposit(request):
             try:
                 k = services.key_for_visitor_deposit(actor=request.user, prop=prop, **form.service_kwargs())
             except DomainError as exc:
-                _fail(form, exc)
+                apply_domain_error(form, exc)
                 status = exc.status_code
             else:
                 messages.success(request, f"已登记 {k.number}。")
-                return _go(request, k.get_absolute_url())
+                return hx_redirect(request, k.get_absolute_url())
         else:
             status = 400
     ctx = {"form": form, "prop": prop, "title": "业主留存钥匙(交访客)", **_occupant_ctx(form)}
@@ -473,49 +454,40 @@ def key_detail(request, pk):
     return render(request, "visitors/key.html", _key_ctx(request, k))
 
 
-@needs("visitor.key")
-@require_POST
-def key_handover(request, pk):
-    k = selectors.key_for_page(user=request.user, pk=pk, action="visitor.key")
-    entries = selectors.key_candidate_entries(key=k)
-    form = KeyHandoverForm(request.POST, entries=entries)
-    if not form.is_valid():
-        return render(request, "visitors/key.html", _key_ctx(request, k, form=form), status=400)
-    d = form.cleaned_data
-    try:
-        services.key_for_visitor_handover(
-            actor=request.user,
-            key=k,
-            entry=form.entries.get(d["entry"]),
-            checked_id_type=d["checked_id_type"],
-            checked_id_number=d["checked_id_number"],
-            identity_checked=d["identity_checked"],
-            signature_name=d["signature_name"],
-            signed=d["signed"],
-        )
-    except DomainError as exc:
-        _fail(form, exc)
-        return render(request, "visitors/key.html", _key_ctx(request, k, form=form), status=exc.status_code)
-    messages.success(request, "钥匙已交付访客。")
-    return _go(request, k.get_absolute_url())
+class KeyStep(VisitorStep):
+    action = "visitor.key"
+    record_kwarg = "key"
+
+    def get_object(self):
+        return selectors.key_for_page(user=self.request.user, pk=self.kwargs["pk"], action=self.action)
+
+    def render_page(self, status, *, form=None, error=None):
+        ctx = _key_ctx(self.request, self.object, **{self.form_key: form})
+        return render(self.request, "visitors/key.html", ctx, status=status)
 
 
-@needs("visitor.key")
-@require_POST
-def key_return(request, pk):
-    k = selectors.key_for_page(user=request.user, pk=pk, action="visitor.key")
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return render(request, "visitors/key.html", _key_ctx(request, k, return_form=form), status=400)
-    try:
-        services.key_for_visitor_return(actor=request.user, key=k, reason=form.cleaned_data["reason"])
-    except DomainError as exc:
-        _fail(form, exc)
-        return render(
-            request, "visitors/key.html", _key_ctx(request, k, return_form=form), status=exc.status_code
-        )
-    messages.success(request, "钥匙已退还业主。")
-    return _go(request, k.get_absolute_url())
+class KeyHandover(KeyStep):
+    """R-VIS-10: the visitor named by the owner collects the key (identity checked, signed)."""
+
+    form_class = KeyHandoverForm
+    success_message = "钥匙已交付访客。"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "entries": selectors.key_candidate_entries(key=self.object)}
+
+    def perform(self, form):
+        d = dict(form.cleaned_data)
+        entry = form.entries.get(d.pop("entry"))
+        return services.key_for_visitor_handover(actor=self.request.user, key=self.object, entry=entry, **d)
+
+
+key_handover = KeyHandover.as_view()
+key_return = KeyStep.as_view(
+    form_class=ReasonForm,
+    form_key="return_form",
+    service=services.key_for_visitor_return,
+    success_message="钥匙已退还业主。",
+)
 
 
 # --- spare-key entry (R-VIS-11/12/13) ---------------------------------------------------------------------
@@ -532,17 +504,7 @@ def spare_key_request(request, pk):
             request, "visitors/entry.html", _entry_ctx(request, e, error=exc.message), status=exc.status_code
         )
     messages.success(request, "已传真空白《确认函》给业主,请访客在大堂休息区等候。")
-    return _go(request, s.get_absolute_url())
-
-
-SPARE_STEPS = {
-    # step: (form class, permission action, service, allowed statuses for showing)
-    "letter": (LetterForm, "visitor.sparekey"),
-    "decline": (DeclineForm, "visitor.sparekey.decline"),
-    "borrow": (BorrowForm, "visitor.sparekey"),
-    "admit": (None, "visitor.sparekey"),
-    "lock": (LockForm, "visitor.sparekey"),
-}
+    return hx_redirect(request, s.get_absolute_url())
 
 
 def _spare_ctx(request, s, forms=None, error=None):
@@ -571,43 +533,42 @@ def spare_key_detail(request, pk):
     return render(request, "visitors/spare_key.html", _spare_ctx(request, s))
 
 
+class SpareKeyStep(VisitorStep):
+    record_kwarg = "spare"
+    success_message = "已记录。"
+
+    def get_object(self):
+        return selectors.spare_key_for_page(user=self.request.user, pk=self.kwargs["pk"], action=self.action)
+
+    def render_page(self, status, *, form=None, error=None):
+        forms = {self.kwargs["step"]: form} if form is not None else None
+        ctx = _spare_ctx(self.request, self.object, forms, error=error)
+        return render(self.request, "visitors/spare_key.html", ctx, status=status)
+
+
+SPARE_STEPS = {
+    "letter": SpareKeyStep.as_view(
+        action="visitor.sparekey", form_class=LetterForm, service=services.spare_key_letter_received
+    ),
+    "decline": SpareKeyStep.as_view(
+        action="visitor.sparekey.decline", form_class=DeclineForm, service=services.spare_key_decline
+    ),
+    "borrow": SpareKeyStep.as_view(
+        action="visitor.sparekey", form_class=BorrowForm, service=services.spare_key_borrow
+    ),
+    "admit": SpareKeyStep.as_view(action="visitor.sparekey", service=services.spare_key_admit),
+    "lock": SpareKeyStep.as_view(
+        action="visitor.sparekey", form_class=LockForm, service=services.spare_key_lock
+    ),
+}
+
+
 @login_required
 @require_POST
 def spare_key_step(request, pk, step):
     if step not in SPARE_STEPS:
         raise Http404
-    form_cls, action = SPARE_STEPS[step]
-    if not can(request.user, action):
-        raise PermissionDenied
-    s = selectors.spare_key_for_page(user=request.user, pk=pk, action=action)
-    form = form_cls(request.POST, request.FILES) if form_cls else None
-    if form is not None and not form.is_valid():
-        return render(request, "visitors/spare_key.html", _spare_ctx(request, s, {step: form}), status=400)
-    d = form.cleaned_data if form is not None else {}
-    try:
-        if step == "letter":
-            services.spare_key_letter_received(
-                actor=request.user, spare=s, signed_on=d["signed_on"], scan=d.get("scan")
-            )
-        elif step == "decline":
-            services.spare_key_decline(actor=request.user, spare=s, note=d["note"])
-        elif step == "borrow":
-            services.spare_key_borrow(actor=request.user, spare=s, **d)
-        elif step == "admit":
-            services.spare_key_admit(actor=request.user, spare=s)
-        else:
-            services.spare_key_lock(actor=request.user, spare=s, lent_by=d.get("lent_by", ""))
-    except DomainError as exc:
-        if form is not None:
-            _fail(form, exc)
-        return render(
-            request,
-            "visitors/spare_key.html",
-            _spare_ctx(request, s, {step: form} if form else None, error=None if form else exc.message),
-            status=exc.status_code,
-        )
-    messages.success(request, "已记录。")
-    return _go(request, s.get_absolute_url())
+    return SPARE_STEPS[step](request, pk=pk, step=step)
 
 
 # --- R-VIS-07 audit --------------------------------------------------------------------------------------

@@ -81,72 +81,59 @@ class VisitorEntryViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixi
         _need(self.request, action_name, obj.property_id)
         return obj
 
-    def _out(self, entry, code=status.HTTP_200_OK):
+    def respond(self, entry, status=200):
         entry = VisitorEntry.objects.select_related("unit", "resident", "registered_by", "confirmed_by").get(
             pk=entry.pk
         )
-        return Response(s.VisitorEntrySerializer(entry).data, status=code)
+        return Response(s.VisitorEntrySerializer(entry).data, status=status)
 
     @extend_schema(request=s.RegisterSerializer, responses={201: s.VisitorEntrySerializer})
     def create(self, request):
         _need_somewhere(request, "visitor.register")
-        ser = s.RegisterSerializer(data=request.data, context={"request": request})
-        ser.is_valid(raise_exception=True)
-        data = dict(ser.validated_data)
-        entry = services.visitor_register(actor=request.user, prop=data.pop("property"), **data)
-        return self._out(entry, status.HTTP_201_CREATED)
+        return self.create_action(services.visitor_register, s.RegisterSerializer)
 
     @extend_schema(request=s.ContactSerializer, responses=s.VisitorEntrySerializer)
     @action(detail=True, methods=["post"])
     def contact(self, request, pk=None):
-        entry = self._entry("visitor.register")
-        ser = s.ContactSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        return self._out(services.visitor_contact(actor=request.user, entry=entry, **ser.validated_data))
+        return self.service_action(
+            services.visitor_contact, s.ContactSerializer, entry=self._entry("visitor.register")
+        )
 
     @extend_schema(request=s.LookupSerializer, responses=s.LookupResultSerializer)
     @action(detail=True, methods=["post"])
     def lookup(self, request, pk=None):
         """R-VIS-07: the owner's contact numbers for the desk to dial; every call is logged."""
         entry = self._entry("visitor.contact_lookup")
-        ser = s.LookupSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        result = services.visitor_contact_lookup(actor=request.user, entry=entry, **ser.validated_data)
+        result = self.run_service(services.visitor_contact_lookup, s.LookupSerializer, entry=entry)
         return Response(s.LookupResultSerializer(result).data)
 
     @extend_schema(request=s.MessageSerializer, responses=s.VisitorEntrySerializer)
     @action(detail=True, methods=["post"])
     def message(self, request, pk=None):
-        entry = self._entry("visitor.register")
-        ser = s.MessageSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        return self._out(
-            services.visitor_leave_message(actor=request.user, entry=entry, **ser.validated_data)
+        return self.service_action(
+            services.visitor_leave_message, s.MessageSerializer, entry=self._entry("visitor.register")
         )
 
     @extend_schema(request=s.ExtendSerializer, responses=s.VisitorEntrySerializer)
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
-        entry = self._entry("visitor.register")
-        ser = s.ExtendSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        return self._out(services.visitor_extend(actor=request.user, entry=entry, **ser.validated_data))
+        return self.service_action(
+            services.visitor_extend, s.ExtendSerializer, entry=self._entry("visitor.register")
+        )
 
     @extend_schema(request=s.LeaveSerializer, responses=s.VisitorEntrySerializer)
     @action(detail=True, methods=["post"])
     def leave(self, request, pk=None):
-        entry = self._entry("visitor.register")
-        ser = s.LeaveSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        return self._out(services.visitor_leave(actor=request.user, entry=entry, **ser.validated_data))
+        return self.service_action(
+            services.visitor_leave, s.LeaveSerializer, entry=self._entry("visitor.register")
+        )
 
     @extend_schema(request=s.ReasonSerializer, responses=s.VisitorEntrySerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        entry = self._entry("visitor.register")
-        ser = s.ReasonSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        return self._out(services.visitor_cancel(actor=request.user, entry=entry, **ser.validated_data))
+        return self.service_action(
+            services.visitor_cancel, s.ReasonSerializer, entry=self._entry("visitor.register")
+        )
 
     @extend_schema(request=None, responses={201: s.SpareKeySerializer})
     @action(detail=True, methods=["post"], url_path="spare-key")
@@ -192,21 +179,14 @@ class PreauthorizationViewSet(
     @extend_schema(request=s.PreauthWriteSerializer, responses={201: s.PreauthSerializer})
     def create(self, request):
         _need_somewhere(request, "visitor.preauth")
-        ser = s.PreauthWriteSerializer(data=request.data, context={"request": request})
-        ser.is_valid(raise_exception=True)
-        data = dict(ser.validated_data)
-        p = services.preauth_create(actor=request.user, prop=data.pop("property"), **data)
-        return Response(s.PreauthSerializer(p).data, status=status.HTTP_201_CREATED)
+        return self.create_action(services.preauth_create, s.PreauthWriteSerializer)
 
     @extend_schema(request=s.ReasonSerializer, responses=s.PreauthSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
         p = self.get_object()
         _need(request, "visitor.preauth", p.property_id)
-        ser = s.ReasonSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        p = services.preauth_revoke(actor=request.user, preauth=p, **ser.validated_data)
-        return Response(s.PreauthSerializer(p).data)
+        return self.service_action(services.preauth_revoke, s.ReasonSerializer, preauth=p)
 
 
 @extend_schema(
@@ -232,31 +212,21 @@ class KeyForVisitorViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMix
     @extend_schema(request=s.KeyWriteSerializer, responses={201: s.KeySerializer})
     def create(self, request):
         _need_somewhere(request, "visitor.key")
-        ser = s.KeyWriteSerializer(data=request.data, context={"request": request})
-        ser.is_valid(raise_exception=True)
-        data = dict(ser.validated_data)
-        k = services.key_for_visitor_deposit(actor=request.user, prop=data.pop("property"), **data)
-        return Response(s.KeySerializer(k).data, status=status.HTTP_201_CREATED)
+        return self.create_action(services.key_for_visitor_deposit, s.KeyWriteSerializer)
 
     @extend_schema(request=s.KeyHandoverSerializer, responses=s.KeySerializer)
     @action(detail=True, methods=["post"])
     def handover(self, request, pk=None):
         k = self.get_object()
         _need(request, "visitor.key", k.property_id)
-        ser = s.KeyHandoverSerializer(data=request.data, context={"request": request})
-        ser.is_valid(raise_exception=True)
-        k = services.key_for_visitor_handover(actor=request.user, key=k, **ser.validated_data)
-        return Response(s.KeySerializer(k).data)
+        return self.service_action(services.key_for_visitor_handover, s.KeyHandoverSerializer, key=k)
 
     @extend_schema(request=s.ReasonSerializer, responses=s.KeySerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_to_owner(self, request, pk=None):
         k = self.get_object()
         _need(request, "visitor.key", k.property_id)
-        ser = s.ReasonSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        k = services.key_for_visitor_return(actor=request.user, key=k, **ser.validated_data)
-        return Response(s.KeySerializer(k).data)
+        return self.service_action(services.key_for_visitor_return, s.ReasonSerializer, key=k)
 
 
 @extend_schema(parameters=[PROPERTY_PARAM])
@@ -282,45 +252,38 @@ class SpareKeyViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         _need(self.request, action_name, obj.property_id)
         return obj
 
-    def _out(self, spare):
-        return Response(s.SpareKeySerializer(self.get_queryset().get(pk=spare.pk)).data)
+    def respond(self, spare, status=200):
+        return Response(s.SpareKeySerializer(self.get_queryset().get(pk=spare.pk)).data, status=status)
 
     @extend_schema(request={"multipart/form-data": s.LetterSerializer}, responses=s.SpareKeySerializer)
     @action(detail=True, methods=["post"])
     def letter(self, request, pk=None):
-        spare = self._spare("visitor.sparekey")
-        ser = s.LetterSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        return self._out(
-            services.spare_key_letter_received(actor=request.user, spare=spare, **ser.validated_data)
+        return self.service_action(
+            services.spare_key_letter_received, s.LetterSerializer, spare=self._spare("visitor.sparekey")
         )
 
     @extend_schema(request=s.DeclineSerializer, responses=s.SpareKeySerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
-        spare = self._spare("visitor.sparekey.decline")
-        ser = s.DeclineSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        return self._out(services.spare_key_decline(actor=request.user, spare=spare, **ser.validated_data))
+        return self.service_action(
+            services.spare_key_decline, s.DeclineSerializer, spare=self._spare("visitor.sparekey.decline")
+        )
 
     @extend_schema(request=s.BorrowSerializer, responses=s.SpareKeySerializer)
     @action(detail=True, methods=["post"])
     def borrow(self, request, pk=None):
-        spare = self._spare("visitor.sparekey")
-        ser = s.BorrowSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        return self._out(services.spare_key_borrow(actor=request.user, spare=spare, **ser.validated_data))
+        return self.service_action(
+            services.spare_key_borrow, s.BorrowSerializer, spare=self._spare("visitor.sparekey")
+        )
 
     @extend_schema(request=None, responses=s.SpareKeySerializer)
     @action(detail=True, methods=["post"])
     def admit(self, request, pk=None):
-        spare = self._spare("visitor.sparekey")
-        return self._out(services.spare_key_admit(actor=request.user, spare=spare))
+        return self.service_action(services.spare_key_admit, spare=self._spare("visitor.sparekey"))
 
     @extend_schema(request=s.LockSerializer, responses=s.SpareKeySerializer)
     @action(detail=True, methods=["post"])
     def lock(self, request, pk=None):
-        spare = self._spare("visitor.sparekey")
-        ser = s.LockSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        return self._out(services.spare_key_lock(actor=request.user, spare=spare, **ser.validated_data))
+        return self.service_action(
+            services.spare_key_lock, s.LockSerializer, spare=self._spare("visitor.sparekey")
+        )

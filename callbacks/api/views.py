@@ -1,7 +1,7 @@
 """/api/v1/callbacks/…: the same services as the pages."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -30,11 +30,6 @@ class HasAction(permissions.BasePermission):
 class _Base(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, HasAction]
 
-    def _in(self, ser_cls, **ctx):
-        ser = ser_cls(data=self.request.data, context={"request": self.request, **ctx})
-        ser.is_valid(raise_exception=True)
-        return dict(ser.validated_data)
-
 
 @extend_schema(
     parameters=[OpenApiParameter("status", str, description="scheduled/issued/done/escalated/closed")]
@@ -53,14 +48,12 @@ class CallbackViewSet(_Base):
             qs = qs.filter(status=st)
         return qs
 
-    def _out(self, cb, code=200):
-        return Response(s.CallbackSerializer(self.get_queryset().get(pk=cb.pk)).data, status=code)
+    def respond(self, cb, status=200):
+        return Response(s.CallbackSerializer(self.get_queryset().get(pk=cb.pk)).data, status=status)
 
     @extend_schema(request=s.CallbackCreateSerializer, responses={201: s.CallbackSerializer})
     def create(self, request):
-        d = self._in(s.CallbackCreateSerializer)
-        cb = services.callback_create(actor=request.user, prop=d.pop("property"), **d)
-        return self._out(cb, 201)
+        return self.create_action(services.callback_create, s.CallbackCreateSerializer)
 
     @extend_schema(request=None, responses=s.CallbackSerializer)
     @action(detail=False, methods=["get"], url_path="call-list")
@@ -75,42 +68,34 @@ class CallbackViewSet(_Base):
     @extend_schema(request=s.AssignSerializer, responses=s.CallbackSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
-        cb = self.get_object()
-        d = self._in(s.AssignSerializer)
-        return self._out(services.callback_assign(actor=request.user, callback=cb, **d))
+        return self.service_action(services.callback_assign, s.AssignSerializer, callback=self.get_object())
 
     @extend_schema(request=None, responses=s.CallbackSerializer)
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
-        return self._out(services.callback_issue(actor=request.user, callback=self.get_object()))
+        return self.service_action(services.callback_issue, callback=self.get_object())
 
     @extend_schema(request=s.AgreeSerializer, responses=s.CallbackSerializer)
     @action(detail=True, methods=["post"])
     def agree(self, request, pk=None):
-        cb = self.get_object()
-        d = self._in(s.AgreeSerializer)
-        return self._out(services.callback_agree_time(actor=request.user, callback=cb, **d))
+        return self.service_action(
+            services.callback_agree_time, s.AgreeSerializer, callback=self.get_object()
+        )
 
     @extend_schema(request=s.RecordSerializer, responses=s.CallbackSerializer)
     @action(detail=True, methods=["post"])
     def record(self, request, pk=None):
-        cb = self.get_object()
-        d = self._in(s.RecordSerializer)
-        return self._out(services.callback_record(actor=request.user, callback=cb, **d))
+        return self.service_action(services.callback_record, s.RecordSerializer, callback=self.get_object())
 
     @extend_schema(request=s.ReviewSerializer, responses=s.CallbackSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
-        cb = self.get_object()
-        d = self._in(s.ReviewSerializer)
-        return self._out(services.callback_review(actor=request.user, callback=cb, **d))
+        return self.service_action(services.callback_review, s.ReviewSerializer, callback=self.get_object())
 
     @extend_schema(request=s.DecideSerializer, responses=s.CallbackSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
-        cb = self.get_object()
-        d = self._in(s.DecideSerializer)
-        return self._out(services.callback_decide(actor=request.user, callback=cb, **d))
+        return self.service_action(services.callback_decide, s.DecideSerializer, callback=self.get_object())
 
 
 class ContractViewSet(_Base):
@@ -123,9 +108,7 @@ class ContractViewSet(_Base):
 
     @extend_schema(request=s.ContractCreateSerializer, responses={201: s.ContractSerializer})
     def create(self, request):
-        d = self._in(s.ContractCreateSerializer)
-        c = services.contract_create(actor=request.user, prop=d.pop("property"), **d)
-        return Response(s.ContractSerializer(c).data, status=status.HTTP_201_CREATED)
+        return self.create_action(services.contract_create, s.ContractCreateSerializer)
 
 
 class ActivityViewSet(_Base):
@@ -138,9 +121,7 @@ class ActivityViewSet(_Base):
 
     @extend_schema(request=s.ActivityCreateSerializer, responses={201: s.ActivitySerializer})
     def create(self, request):
-        d = self._in(s.ActivityCreateSerializer)
-        a = services.activity_create(actor=request.user, prop=d.pop("property"), **d)
-        return Response(s.ActivitySerializer(a).data, status=status.HTTP_201_CREATED)
+        return self.create_action(services.activity_create, s.ActivityCreateSerializer)
 
 
 class VisitPlanViewSet(_Base):
@@ -153,9 +134,10 @@ class VisitPlanViewSet(_Base):
 
     @extend_schema(request=s.VisitPlanCreateSerializer, responses={201: s.VisitPlanSerializer})
     def create(self, request):
-        d = self._in(s.VisitPlanCreateSerializer)
-        plan = services.visit_plan_create(actor=request.user, prop=d.pop("property"), **d)
-        return Response(s.VisitPlanSerializer(self.get_queryset().get(pk=plan.pk)).data, status=201)
+        return self.create_action(services.visit_plan_create, s.VisitPlanCreateSerializer)
+
+    def respond(self, plan, status=200):
+        return Response(s.VisitPlanSerializer(self.get_queryset().get(pk=plan.pk)).data, status=status)
 
 
 class OwnerVisitViewSet(_Base):
@@ -170,25 +152,19 @@ class OwnerVisitViewSet(_Base):
 
     @extend_schema(request=s.OwnerVisitCreateSerializer, responses={201: s.OwnerVisitSerializer})
     def create(self, request):
-        d = self._in(s.OwnerVisitCreateSerializer)
-        v = services.visit_record(actor=request.user, prop=d.pop("property"), **d)
-        return Response(s.OwnerVisitSerializer(v).data, status=status.HTTP_201_CREATED)
+        return self.create_action(services.visit_record, s.OwnerVisitCreateSerializer)
 
     @extend_schema(request=s.VisitFeedbackSerializer, responses=s.OwnerVisitSerializer)
     @action(detail=True, methods=["post"])
     def feedback(self, request, pk=None):
-        v = self.get_object()
-        d = self._in(s.VisitFeedbackSerializer)
-        return Response(
-            s.OwnerVisitSerializer(services.visit_feedback(actor=request.user, visit=v, **d)).data
+        return self.service_action(
+            services.visit_feedback, s.VisitFeedbackSerializer, visit=self.get_object()
         )
 
     @extend_schema(request=s.VisitReviewSerializer, responses=s.OwnerVisitSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
-        v = self.get_object()
-        d = self._in(s.VisitReviewSerializer)
-        return Response(s.OwnerVisitSerializer(services.visit_review(actor=request.user, visit=v, **d)).data)
+        return self.service_action(services.visit_review, s.VisitReviewSerializer, visit=self.get_object())
 
 
 class QuarterlyReportViewSet(_Base):
@@ -203,9 +179,7 @@ class QuarterlyReportViewSet(_Base):
 
     @extend_schema(request=s.ReportGenerateSerializer, responses={201: s.QuarterlyReportSerializer})
     def create(self, request):
-        d = self._in(s.ReportGenerateSerializer)
-        rep = services.report_generate(actor=request.user, prop=d.pop("property"), **d)
-        return Response(s.QuarterlyReportSerializer(rep).data, status=status.HTTP_201_CREATED)
+        return self.create_action(services.report_generate, s.ReportGenerateSerializer)
 
     @extend_schema(
         parameters=[
@@ -234,28 +208,17 @@ class QuarterlyReportViewSet(_Base):
     @extend_schema(request=s.OpinionSerializer, responses=s.QuarterlyReportSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
-        rep = self.get_object()
-        d = self._in(s.OpinionSerializer)
-        return Response(
-            s.QuarterlyReportSerializer(services.report_review(actor=request.user, report=rep, **d)).data
-        )
+        return self.service_action(services.report_review, s.OpinionSerializer, report=self.get_object())
 
     @extend_schema(request=s.SendSerializer, responses=s.QuarterlyReportSerializer)
     @action(detail=True, methods=["post"])
     def send(self, request, pk=None):
-        rep = self.get_object()
-        d = self._in(s.SendSerializer)
-        return Response(
-            s.QuarterlyReportSerializer(services.report_send(actor=request.user, report=rep, **d)).data
-        )
+        return self.service_action(services.report_send, s.SendSerializer, report=self.get_object())
 
     @extend_schema(request=None, responses=s.QuarterlyReportSerializer)
     @action(detail=True, methods=["post"], url_path="file")
     def file_report(self, request, pk=None):
-        rep = self.get_object()
-        return Response(
-            s.QuarterlyReportSerializer(services.report_file(actor=request.user, report=rep)).data
-        )
+        return self.service_action(services.report_file, report=self.get_object())
 
 
 class SurveyViewSet(_Base):
@@ -270,9 +233,7 @@ class SurveyViewSet(_Base):
 
     @extend_schema(request=s.SurveyCreateSerializer, responses={201: s.SurveySerializer})
     def create(self, request):
-        d = self._in(s.SurveyCreateSerializer)
-        sv = services.survey_create(actor=request.user, prop=d.pop("property"), **d)
-        return Response(s.SurveySerializer(sv).data, status=status.HTTP_201_CREATED)
+        return self.create_action(services.survey_create, s.SurveyCreateSerializer)
 
     @extend_schema(request=None, responses=s.SurveyStatSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -284,13 +245,15 @@ class SurveyViewSet(_Base):
     @action(detail=True, methods=["post"])
     def responses(self, request, pk=None):
         sv = self.get_object()
-        d = self._in(s.SurveyResponseCreateSerializer)
-        services.survey_response_add(actor=request.user, survey=sv, **d)
-        return Response(s.SurveySerializer(sv).data, status=status.HTTP_201_CREATED)
+        return self.service_action(
+            services.survey_response_add,
+            s.SurveyResponseCreateSerializer,
+            survey=sv,
+            respond_with=sv,
+            status=201,
+        )
 
     @extend_schema(request=s.SurveyReportSerializer, responses=s.SurveySerializer)
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
-        sv = self.get_object()
-        d = self._in(s.SurveyReportSerializer)
-        return Response(s.SurveySerializer(services.survey_report(actor=request.user, survey=sv, **d)).data)
+        return self.service_action(services.survey_report, s.SurveyReportSerializer, survey=self.get_object())

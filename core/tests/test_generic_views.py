@@ -61,13 +61,17 @@ class UnitStep(ServiceStepView):
     def get_success_url(self, result=None):
         return f"/units/{self.object.pk}/"
 
-    def render_form(self, form, status):
+    def render_form(self, form, status, error=None):
         errors = "|".join(f"{k}:{e}" for k, errs in form.errors.items() for e in errs)
-        return HttpResponse(f"PAGE {self.form_key} {errors}", status=status)
+        return HttpResponse(f"PAGE {self.form_key} {errors} error={error}", status=status)
 
 
 def _touch(actor, unit, data):
     return unit_entrance_set(actor=actor, unit=unit, entrance="touched")
+
+
+def _refuse(actor, unit, data):
+    return unit_entrance_set(actor=actor, unit=unit, entrance="late")
 
 
 class Rename(ServiceFormView):
@@ -108,6 +112,13 @@ urlpatterns = [
         ),
     ),
     path("_g/units/<int:pk>/touch/", UnitStep.as_view(call=_touch, success_message="已登记。")),
+    path("_g/units/<int:pk>/refuse/", UnitStep.as_view(call=_refuse)),
+    path(
+        "_g/units/<int:pk>/page/",
+        UnitStep.as_view(
+            form_class=EntranceForm, service=unit_entrance_set, record_kwarg="unit", page_refusals=True
+        ),
+    ),
     path(
         "_g/units/<int:pk>/strict/",
         UnitStep.as_view(
@@ -257,3 +268,25 @@ def test_requested_property(world, client_as):
     assert c.post("/_g/property/", {"property": str(world.p1.pk)}).content == b"cuihu"
     # a role without the action anywhere: 403
     assert client_as(world.guard).get("/_g/property/").status_code == 403
+
+
+def test_step_without_inputs_shows_its_refusal_on_the_page(world, client_as):
+    r = client_as(world.frontdesk).post(f"/_g/units/{world.u1.pk}/refuse/")
+    assert r.status_code == 409
+    body = r.content.decode()
+    assert "__all__" not in body and "error=记录已被他人处理" in body
+
+
+def test_page_refusals_keep_field_errors_on_the_form(world, client_as):
+    c = client_as(world.frontdesk)
+    r = c.post(f"/_g/units/{world.u1.pk}/page/", {"entrance": "field"})
+    assert r.status_code == 400 and "entrance:入口不存在" in r.content.decode()
+    assert "error=None" in r.content.decode()
+    r = c.post(f"/_g/units/{world.u1.pk}/page/", {"entrance": "other"})  # names a field the form lacks
+    assert (
+        r.status_code == 400
+        and "error=不能修改" in r.content.decode()
+        and "__all__" not in r.content.decode()
+    )
+    r = c.post(f"/_g/units/{world.u1.pk}/page/", {"entrance": "late"})
+    assert r.status_code == 409 and "error=记录已被他人处理" in r.content.decode()

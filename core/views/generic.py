@@ -236,6 +236,10 @@ class ServiceStepView(ServiceFormView):
     (e.g. prop=record.property). Set these with as_view(…): a function put in a class body would be bound.
     A step without inputs keeps the empty form_class. `action` (None: login only) refuses a user whose
     roles nowhere allow it (403), before the record is looked up.
+
+    Where a refusal shows: on the field it names, else above the form; a step without inputs has no form to
+    show it on, so the page gets it (render_form(form, status, error=message)). With page_refusals, every
+    refusal that names none of the form's fields goes to the page.
     """
 
     http_method_names = ["post"]
@@ -248,6 +252,7 @@ class ServiceStepView(ServiceFormView):
     record_kwarg = ""
     success_message = _("已保存。")
     hx_redirect = False
+    page_refusals = False
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -270,8 +275,15 @@ class ServiceStepView(ServiceFormView):
             actor=self.request.user, **{self.record_kwarg: self.object}, **service_kwargs(form)
         )
 
+    def refused(self, form, exc: DomainError):
+        if form.fields and not (self.page_refusals and exc.field not in form.fields):
+            return super().refused(form, exc)
+        if self.raise_forbidden and exc.status_code == 403:
+            raise PermissionDenied from exc
+        return self.render_form(form, status=self.refusal_status or exc.status_code, error=exc.message)
+
     def get_success_url(self, result=None):
         return self.object.get_absolute_url()
 
-    def render_form(self, form, status: int):
-        raise TypeError(f"{type(self).__name__} must define render_form(form, status)")
+    def render_form(self, form, status: int, error=None):
+        raise TypeError(f"{type(self).__name__} must define render_form(form, status, error=None)")

@@ -266,8 +266,8 @@ class ComplaintStep(ServiceStepView):
     def get_success_url(self, result=None):
         return self.object.request.get_absolute_url()
 
-    def render_form(self, form, status):
-        errors = [str(e) for errs in form.errors.values() for e in errs]
+    def render_form(self, form, status, error=None):
+        errors = [str(e) for errs in form.errors.values() for e in errs] + ([str(error)] if error else [])
         messages.error(self.request, " ".join(errors) or _("请检查输入。(Check the input.)"))
         req = sd_selectors.request_for_page(user=self.request.user, pk=self.kwargs["pk"])
         req._complaint_form = (self.form_key, form)

@@ -176,7 +176,7 @@ class RepairStep(ServiceStepView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "prop": self.object.property}
 
-    def render_form(self, form, status):
+    def render_form(self, form, status, error=None):
         ctx = {"form": form, "req": self.object, "name": self.kwargs["name"]}
         return render(self.request, "repairs/step.html", ctx, status=status)
 

@@ -121,13 +121,15 @@ def overdue(request):
     # Labels and links worked out once per row here: the page lists up to 100 rows and must stay fast
     # at 2,000,000 requests (make bench).
     kinds = {k: str(label) for k, label in RequestKind.choices}
+    today = timezone.localdate(now)
     base = reverse("servicedesk:detail", args=[0])[: -len("0/")]
     for r in over + soon:
         r.url = f"{base}{r.pk}/"
         r.kind_label = kinds.get(r.kind, r.kind)
         r.status_label = workflow_for(r.kind).label(r.status)
         r.who = r.assignee or r.department or "—"
-        r.due_text = timezone.localtime(r.clock_due_at).strftime("%m-%d %H:%M")
+        due = timezone.localtime(r.clock_due_at)
+        r.due_text = due.strftime("%m-%d %H:%M" if due.year == today.year else "%Y-%m-%d %H:%M")
         r.span_text = span_text(abs(now - r.clock_due_at))
     return render(request, "servicedesk/overdue.html", {"overdue": over, "soon": soon})
 
@@ -184,7 +186,7 @@ class RequestStep(ServiceStepView):
     def get_object(self):
         return selectors.request_for_page(user=self.request.user, pk=self.kwargs["pk"])
 
-    def render_form(self, form, status):
+    def render_form(self, form, status, error=None):
         return render_request_page(self.request, self.object, status=status, **{self.form_key: form})
 
 

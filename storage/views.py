@@ -180,7 +180,7 @@ class StoredItemStep(ServiceStepView):
     def get_object(self):
         return _item(self.request, self.kwargs["pk"], self.action)
 
-    def render_form(self, form, status):
+    def render_form(self, form, status, error=None):
         ctx = _item_context(self.request, self.object, form)
         return render(self.request, "storage/item_detail.html", ctx, status=status)
 
@@ -403,7 +403,7 @@ class HeldStep(ServiceStepView):
             self.object.refresh_from_db()
         return super().refused(form, exc)
 
-    def render_form(self, form, status):
+    def render_form(self, form, status, error=None):
         ctx = _held_context(self.request, self.object, **{self.form_key: form})
         return render(self.request, "storage/held_detail.html", ctx, status=status)
 
@@ -517,7 +517,7 @@ class FoundStep(ServiceStepView):
     def get_object(self):
         return _found(self.request, self.kwargs["pk"], self.action)
 
-    def render_form(self, form, status):
+    def render_form(self, form, status, error=None):
         self.object.refresh_from_db()
         ctx = _found_context(self.request, self.object, **{self.form_key: form})
         return render(self.request, "storage/found_detail.html", ctx, status=status)

@@ -51,21 +51,9 @@ def _with_property(url, prop):
 
 
 class VisitorStep(ServiceStepView):
-    """A small form on a visitor-register page (htmx-aware redirect). A refusal draws the page again with
-    the form in error; a step without inputs shows the refusal on the page."""
+    """A small form on a visitor-register page; htmx gets HX-Redirect."""
 
     hx_redirect = True
-
-    def refused(self, form, exc):
-        if form.fields:
-            return super().refused(form, exc)
-        return self.render_page(exc.status_code, error=exc.message)
-
-    def render_form(self, form, status):
-        return self.render_page(status, form=form)
-
-    def render_page(self, status, *, form=None, error=None):
-        raise TypeError(f"{type(self).__name__} must define render_page(status, form=, error=)")
 
 
 # --- the desk: today's list (R-VIS-01/03) ----------------------------------------------------------
@@ -234,8 +222,8 @@ class EntryStep(VisitorStep):
     def get_object(self):
         return selectors.entry_for_page(user=self.request.user, pk=self.kwargs["pk"], action=self.action)
 
-    def render_page(self, status, *, form=None, error=None):
-        forms = {self.form_key: form} if form is not None else {"error": error}
+    def render_form(self, form, status, error=None):
+        forms = {"error": error} if error is not None else {self.form_key: form}
         return render(
             self.request, "visitors/entry.html", _entry_ctx(self.request, self.object, **forms), status=status
         )
@@ -461,7 +449,7 @@ class KeyStep(VisitorStep):
     def get_object(self):
         return selectors.key_for_page(user=self.request.user, pk=self.kwargs["pk"], action=self.action)
 
-    def render_page(self, status, *, form=None, error=None):
+    def render_form(self, form, status, error=None):
         ctx = _key_ctx(self.request, self.object, **{self.form_key: form})
         return render(self.request, "visitors/key.html", ctx, status=status)
 
@@ -540,8 +528,8 @@ class SpareKeyStep(VisitorStep):
     def get_object(self):
         return selectors.spare_key_for_page(user=self.request.user, pk=self.kwargs["pk"], action=self.action)
 
-    def render_page(self, status, *, form=None, error=None):
-        forms = {self.kwargs["step"]: form} if form is not None else None
+    def render_form(self, form, status, error=None):
+        forms = {self.kwargs["step"]: form} if error is None else None
         ctx = _spare_ctx(self.request, self.object, forms, error=error)
         return render(self.request, "visitors/spare_key.html", ctx, status=status)
 

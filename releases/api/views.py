@@ -60,15 +60,13 @@ class GoodsReleaseViewSet(
             raise PermissionDenied()
         return rel
 
-    def _out(self, rel, code=status.HTTP_200_OK):
+    def respond(self, rel, status=200):
         rel = self.get_queryset().get(pk=rel.pk)
-        return Response(s.GoodsReleaseSerializer(rel).data, status=code)
+        return Response(s.GoodsReleaseSerializer(rel).data, status=status)
 
     @extend_schema(request=s.ReleaseApplySerializer, responses={201: s.GoodsReleaseSerializer})
     def create(self, request):
-        data = s.ReleaseApplySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = dict(data.validated_data)
+        d = self.validated(s.ReleaseApplySerializer)
         prop = prop_for(request.user, "releases.apply", d.pop("property", None))
         unit = Unit.objects.filter(property=prop, pk=d.pop("unit")).first()
         resident = Resident.objects.filter(property=prop, pk=d.pop("resident")).first()
@@ -77,61 +75,52 @@ class GoodsReleaseViewSet(
         if resident is None:
             raise serializers.ValidationError({"resident": ["本项目没有这位住户。(No such resident.)"]})
         rel = services.release_apply(actor=request.user, prop=prop, unit=unit, resident=resident, **d)
-        return self._out(rel, status.HTTP_201_CREATED)
+        return self.respond(rel, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ConfirmPhoneSerializer, responses=s.GoodsReleaseSerializer)
     @action(detail=True, methods=["post"], url_path="confirm-phone")
     def confirm_phone(self, request, pk=None):
-        rel = self._slip(pk, "releases.apply")
-        data = s.ConfirmPhoneSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._out(
-            services.release_confirm_phone(actor=request.user, release=rel, **data.validated_data)
+        return self.service_action(
+            services.release_confirm_phone, s.ConfirmPhoneSerializer, release=self._slip(pk, "releases.apply")
         )
 
     @extend_schema(request={"multipart/form-data": s.IdCopySerializer}, responses=s.GoodsReleaseSerializer)
     @action(detail=True, methods=["post"], url_path="id-copy")
     def id_copy(self, request, pk=None):
         rel = self._slip(pk, "releases.apply")
-        data = s.IdCopySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.release_attach_id_copy(actor=request.user, release=rel, upload=data.validated_data["file"])
-        return self._out(rel)
+        upload = self.validated(s.IdCopySerializer)["file"]
+        services.release_attach_id_copy(actor=request.user, release=rel, upload=upload)
+        return self.respond(rel)
 
     @extend_schema(request=s.FeesSerializer, responses=s.GoodsReleaseSerializer)
     @action(detail=True, methods=["post"], url_path="confirm-fees")
     def confirm_fees(self, request, pk=None):
-        rel = self._slip(pk, "releases.fees")
-        data = s.FeesSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._out(
-            services.release_confirm_fees(actor=request.user, release=rel, **data.validated_data)
+        return self.service_action(
+            services.release_confirm_fees, s.FeesSerializer, release=self._slip(pk, "releases.fees")
         )
 
     @extend_schema(request=s.IssueSerializer, responses=s.GoodsReleaseSerializer)
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
-        rel = self._slip(pk, "releases.issue")
-        data = s.IssueSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._out(services.release_issue(actor=request.user, release=rel, **data.validated_data))
+        return self.service_action(
+            services.release_issue, s.IssueSerializer, release=self._slip(pk, "releases.issue")
+        )
 
     @extend_schema(request=s.ExitCheckSerializer, responses=s.GoodsReleaseSerializer)
     @action(detail=True, methods=["post"], url_path="exit-check")
     def exit_check(self, request, pk=None):
-        rel = self._slip(pk, "releases.exit")
-        data = s.ExitCheckSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._out(services.release_exit_check(actor=request.user, release=rel, **data.validated_data))
+        return self.service_action(
+            services.release_exit_check, s.ExitCheckSerializer, release=self._slip(pk, "releases.exit")
+        )
 
     @extend_schema(request=None, responses=s.GoodsReleaseSerializer)
     @action(detail=True, methods=["post"])
     def file(self, request, pk=None):
-        rel = self._slip(pk, "releases.apply")
-        return self._out(services.release_file(actor=request.user, release=rel))
+        return self.service_action(services.release_file, release=self._slip(pk, "releases.apply"))
 
     @extend_schema(request=None, responses={201: s.GoodsReleaseSerializer})
     @action(detail=True, methods=["post"])
     def reapply(self, request, pk=None):
-        rel = self._slip(pk, "releases.apply")
-        return self._out(services.release_reapply(actor=request.user, release=rel), status.HTTP_201_CREATED)
+        return self.service_action(
+            services.release_reapply, release=self._slip(pk, "releases.apply"), status=201
+        )

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from core.attachments import attachments_for
 from core.errors import DomainError
@@ -12,6 +11,7 @@ from core.exports import xlsx_response
 from core.history import history_for
 from core.permissions import can
 from core.views.decorators import needs
+from core.views.generic import ServiceStepView
 
 from . import rules, selectors, services
 from .choices import ReleaseKind, ReleaseStatus
@@ -137,115 +137,69 @@ def release_print(request, pk):
     )
 
 
-def _act(request, pk, action, call, form_class=None, form_key=None, ok=""):
-    rel = selectors.release_detail(user=request.user, pk=pk, action=action)
-    form = None
-    if form_class is not None:
-        form = form_class(request.POST, request.FILES)
-        if not form.is_valid():
-            ctx = _detail_context(request, rel, **{form_key: form})
-            return render(request, "releases/detail.html", ctx, status=400)
-    try:
-        call(rel, form.cleaned_data if form else {})
-    except DomainError as exc:
-        if form is not None and exc.field in form.fields:
-            form.add_error(exc.field, str(exc.message))
-            ctx = _detail_context(request, rel, **{form_key: form})
-        else:
-            ctx = _detail_context(request, rel, error=exc.message)
-        return render(request, "releases/detail.html", ctx, status=exc.status_code)
-    if ok:
-        messages.success(request, ok)
-    return redirect("releases:detail", pk=rel.pk)
+class ReleaseStep(ServiceStepView):
+    """A step on the slip's page. A refusal naming a field of the form shows on it; any other refusal, and
+    an invalid form's page, show the slip again."""
+
+    record_kwarg = "release"
+    page_refusals = True
+
+    def get_object(self):
+        return selectors.release_detail(user=self.request.user, pk=self.kwargs["pk"], action=self.action)
+
+    def render_form(self, form, status, error=None):
+        forms = {"error": error} if error is not None else {self.form_key: form}
+        ctx = _detail_context(self.request, self.object, **forms)
+        return render(self.request, "releases/detail.html", ctx, status=status)
 
 
-@needs("releases.apply")
-@require_POST
-def release_confirm(request, pk):
-    return _act(
-        request,
-        pk,
-        "releases.apply",
-        lambda rel, d: services.release_confirm_phone(
-            actor=request.user, release=rel, confirmed_with=d["confirmed_with"]
-        ),
-        ConfirmPhoneForm,
-        "confirm_form",
-        "已记录业户电话确认。",
-    )
+release_confirm = ReleaseStep.as_view(
+    action="releases.apply",
+    form_class=ConfirmPhoneForm,
+    form_key="confirm_form",
+    service=services.release_confirm_phone,
+    success_message="已记录业户电话确认。",
+)
+release_id_copy = ReleaseStep.as_view(
+    action="releases.apply",
+    form_class=IdCopyForm,
+    form_key="id_form",
+    call=lambda u, rel, d: services.release_attach_id_copy(actor=u, release=rel, upload=d["file"]),
+    success_message="已上传经办人证件复印件。",
+)
+release_fees = ReleaseStep.as_view(
+    action="releases.fees",
+    form_class=FeesForm,
+    form_key="fees_form",
+    service=services.release_confirm_fees,
+    success_message="已确认费用结清。",
+)
+release_issue = ReleaseStep.as_view(
+    action="releases.issue",
+    form_class=IssueForm,
+    form_key="issue_form",
+    service=services.release_issue,
+    success_message="放行条已开具,请打印一式两份。",
+)
+release_file = ReleaseStep.as_view(
+    action="releases.apply", service=services.release_file, success_message="放行条已归档。"
+)
 
 
-@needs("releases.apply")
-@require_POST
-def release_id_copy(request, pk):
-    return _act(
-        request,
-        pk,
-        "releases.apply",
-        lambda rel, d: services.release_attach_id_copy(actor=request.user, release=rel, upload=d["file"]),
-        IdCopyForm,
-        "id_form",
-        "已上传经办人证件复印件。",
-    )
+class ReleaseReapply(ReleaseStep):
+    """A slip turned back at the exit is applied for again: the new slip's page."""
+
+    action = "releases.apply"
+    service = staticmethod(services.release_reapply)
+
+    def success_message(self, new):
+        return f"已重新办理,新放行条 {new.number}。"
+
+    def get_success_url(self, result=None):
+        return result.get_absolute_url()
 
 
-@needs("releases.fees")
-@require_POST
-def release_fees(request, pk):
-    return _act(
-        request,
-        pk,
-        "releases.fees",
-        lambda rel, d: services.release_confirm_fees(actor=request.user, release=rel, note=d["note"]),
-        FeesForm,
-        "fees_form",
-        "已确认费用结清。",
-    )
-
-
-@needs("releases.issue")
-@require_POST
-def release_issue(request, pk):
-    return _act(
-        request,
-        pk,
-        "releases.issue",
-        lambda rel, d: services.release_issue(
-            actor=request.user, release=rel, carrier_signed=d["carrier_signed"]
-        ),
-        IssueForm,
-        "issue_form",
-        "放行条已开具,请打印一式两份。",
-    )
-
-
-@needs("releases.apply")
-@require_POST
-def release_file(request, pk):
-    return _act(
-        request,
-        pk,
-        "releases.apply",
-        lambda rel, d: services.release_file(actor=request.user, release=rel),
-        ok="放行条已归档。",
-    )
-
-
-@needs("releases.apply")
-@require_POST
-def release_reapply(request, pk):
-    rel = selectors.release_detail(user=request.user, pk=pk, action="releases.apply")
-    try:
-        new = services.release_reapply(actor=request.user, release=rel)
-    except DomainError as exc:
-        return render(
-            request,
-            "releases/detail.html",
-            _detail_context(request, rel, error=exc.message),
-            status=exc.status_code,
-        )
-    messages.success(request, f"已重新办理,新放行条 {new.number}。")
-    return redirect(new)
+release_reapply = ReleaseReapply.as_view()
 
 
 # --- the exit post (a guard on a phone) -----------------------------------------------------------------

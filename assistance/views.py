@@ -19,6 +19,7 @@ from core.models import Department
 from core.permissions import can
 from core.rule_settings import setting
 from core.views.decorators import needs
+from core.views.generic import ServiceStepView, is_htmx
 from servicedesk import selectors as sd_selectors
 from servicedesk.engine import workflow_for
 
@@ -40,11 +41,6 @@ from .forms import (
 )
 from .models import HelpRegisterBatch
 from .panel import help_panel
-
-
-def _is_htmx(request) -> bool:
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
-
 
 # --- intake ----------------------------------------------------------------------------------------
 
@@ -111,7 +107,7 @@ def _back(request, help, exc: DomainError | None = None):
     """After a panel action: htmx gets the refreshed panel; a page post goes back to the request page
     (with the refusal shown, status 4xx, nothing written)."""
     req = sd_selectors.request_for_page(user=request.user, pk=help.pk)
-    if _is_htmx(request):
+    if is_htmx(request):
         ctx = {"p": help_panel(req, request.user), "error": str(exc.message) if exc else ""}
         return render(request, "assistance/_panel.html", ctx, status=exc.status_code if exc else 200)
     if exc is None:
@@ -129,16 +125,24 @@ def _form_error(form) -> DomainError:
     return DomainError(f"{label} {first[1][0]}".strip(), field=first[0])
 
 
-def _act(request, pk, form_cls, perform, form_kwargs=None):
-    help = _help_or_404(request, pk)
-    form = form_cls(request.POST, **(form_kwargs(help) if form_kwargs else {}))
-    if not form.is_valid():
-        return _back(request, help, _form_error(form))
-    try:
-        perform(help, form.cleaned_data)
-    except DomainError as exc:
-        return _back(request, help, exc)
-    return _back(request, help)
+class HelpStep(ServiceStepView):
+    """A form of the help panel: every outcome goes through _back (htmx: the panel again; a page post: the
+    request page, with the refusal or the invalid form's first error, status 4xx)."""
+
+    action = "assistance.handle"
+    record_kwarg = "help"
+
+    def get_object(self):
+        return _help_or_404(self.request, self.kwargs["pk"])
+
+    def succeeded(self, result):
+        return _back(self.request, self.object)
+
+    def form_invalid(self, form):
+        return _back(self.request, self.object, _form_error(form))
+
+    def refused(self, form, exc):
+        return _back(self.request, self.object, exc)
 
 
 @needs("assistance.handle")
@@ -158,97 +162,29 @@ def step_tick(request, pk, key):
     return _back(request, help)
 
 
-@needs("assistance.handle")
-@require_POST
-def refer(request, pk):
-    return _act(
-        request,
-        pk,
-        ReferralForm,
-        lambda h, d: services.help_refer(
-            actor=request.user,
-            help=h,
-            kind=d["kind"],
-            target=d["target"],
-            department=d["department"],
-            note=d["note"],
-        ),
-        form_kwargs=lambda h: {"departments": Department.objects.filter(property_id=h.request.property_id)},
-    )
-
-
-@needs("assistance.handle")
-@require_POST
-def promise(request, pk):
-    return _act(
-        request,
-        pk,
-        PromiseForm,
-        lambda h, d: services.help_promise_answer(
-            actor=request.user, help=h, answer_by=d["answer_by"], note=d["note"]
-        ),
-    )
-
-
-@needs("assistance.handle")
-@require_POST
-def principle(request, pk):
-    return _act(
-        request,
-        pk,
-        PrincipleForm,
-        lambda h, d: services.help_mark_principle(actor=request.user, help=h, note=d["note"]),
-    )
-
-
-@needs("request.supervise")
-@require_POST
-def supervisor_reply(request, pk):
-    return _act(
-        request,
-        pk,
-        SupervisorReplyForm,
-        lambda h, d: services.help_supervisor_reply(actor=request.user, help=h, reply=d["reply"]),
-    )
-
-
-@needs("assistance.handle")
-@require_POST
-def fee(request, pk):
-    return _act(
-        request,
-        pk,
-        FeeForm,
-        lambda h, d: services.help_set_fee(
-            actor=request.user, help=h, is_paid=d["is_paid"], fee=d["fee"], note=d["note"]
-        ),
-    )
-
-
-@needs("assistance.handle")
-@require_POST
-def resolve(request, pk):
-    return _act(
-        request,
-        pk,
-        ResolveForm,
-        lambda h, d: services.help_resolve(
-            actor=request.user, help=h, result=d["result"], expected_status=d["expected_status"] or None
-        ),
-    )
-
-
-@needs("assistance.handle")
-@require_POST
-def unsatisfiable(request, pk):
-    return _act(
-        request,
-        pk,
-        UnsatisfiableForm,
-        lambda h, d: services.help_close_unsatisfiable(
-            actor=request.user, help=h, reason=d["reason"], expected_status=d["expected_status"] or None
-        ),
-    )
+refer = HelpStep.as_view(
+    form_class=ReferralForm,
+    form_kwargs=lambda h: {"departments": Department.objects.filter(property_id=h.request.property_id)},
+    service=services.help_refer,
+)
+promise = HelpStep.as_view(form_class=PromiseForm, service=services.help_promise_answer)
+principle = HelpStep.as_view(form_class=PrincipleForm, service=services.help_mark_principle)
+supervisor_reply = HelpStep.as_view(
+    action="request.supervise", form_class=SupervisorReplyForm, service=services.help_supervisor_reply
+)
+fee = HelpStep.as_view(form_class=FeeForm, service=services.help_set_fee)
+resolve = HelpStep.as_view(
+    form_class=ResolveForm,
+    call=lambda u, h, d: services.help_resolve(
+        actor=u, help=h, result=d["result"], expected_status=d["expected_status"] or None
+    ),
+)
+unsatisfiable = HelpStep.as_view(
+    form_class=UnsatisfiableForm,
+    call=lambda u, h, d: services.help_close_unsatisfiable(
+        actor=u, help=h, reason=d["reason"], expected_status=d["expected_status"] or None
+    ),
+)
 
 
 # --- the 《住户求助登记表》 ----------------------------------------------------------------------------
@@ -427,44 +363,26 @@ def incident_detail(request, pk):
     return render(request, "assistance/incident.html", _incident_ctx(request, inc))
 
 
-def _incident_action(request, pk, form_cls, key, perform):
-    inc = selectors.incident_for(user=request.user, pk=pk)
-    form = form_cls(request.POST)
-    if form.is_valid():
-        try:
-            perform(inc, form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-            return render(
-                request,
-                "assistance/incident.html",
-                _incident_ctx(request, inc, **{key: form}),
-                status=exc.status_code,
-            )
-        messages.success(request, _("已保存。"))
-        return redirect("assistance:incident", pk=inc.pk)
-    return render(request, "assistance/incident.html", _incident_ctx(request, inc, **{key: form}), status=400)
+class IncidentStep(ServiceStepView):
+    record_kwarg = "incident"
+
+    def get_object(self):
+        return selectors.incident_for(user=self.request.user, pk=self.kwargs["pk"])
+
+    def render_form(self, form, status, error=None):
+        ctx = _incident_ctx(self.request, self.object, **{self.form_key: form})
+        return render(self.request, "assistance/incident.html", ctx, status=status)
 
 
-@needs("assistance.incident")
-@require_POST
-def incident_handle(request, pk):
-    return _incident_action(
-        request,
-        pk,
-        IncidentHandleForm,
-        "handle_form",
-        lambda i, d: services.incident_handle(actor=request.user, incident=i, handling=d["handling"]),
-    )
-
-
-@needs("assistance.incident.close")
-@require_POST
-def incident_close(request, pk):
-    return _incident_action(
-        request,
-        pk,
-        IncidentCloseForm,
-        "close_form",
-        lambda i, d: services.incident_close(actor=request.user, incident=i, note=d["note"]),
-    )
+incident_handle = IncidentStep.as_view(
+    action="assistance.incident",
+    form_class=IncidentHandleForm,
+    form_key="handle_form",
+    service=services.incident_handle,
+)
+incident_close = IncidentStep.as_view(
+    action="assistance.incident.close",
+    form_class=IncidentCloseForm,
+    form_key="close_form",
+    service=services.incident_close,
+)

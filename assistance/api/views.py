@@ -63,41 +63,34 @@ class HelpRequestViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin
             qs = qs.filter(request__property_id=p["property"])
         return qs
 
-    def _reply(self, help, code=200):
+    def respond(self, help, status=200):
         fresh = self.get_queryset().get(pk=help.pk)
-        return Response(s.HelpRequestSerializer(fresh, context={"request": self.request}).data, status=code)
-
-    def _data(self, ser_cls):
-        ser = ser_cls(data=self.request.data)
-        ser.is_valid(raise_exception=True)
-        return ser.validated_data
+        return Response(s.HelpRequestSerializer(fresh, context={"request": self.request}).data, status=status)
 
     @extend_schema(request=s.HelpCreateSerializer, responses={201: s.HelpRequestSerializer})
     def create(self, request):
-        v = self._data(s.HelpCreateSerializer)
+        v = self.validated(s.HelpCreateSerializer)
         prop = get_object_or_404(
             Property.objects.restrict(request.user, "assistance.create"), pk=v.pop("property")
         )
         unit_id = v.pop("unit", None)
         unit = get_object_or_404(Unit, pk=unit_id, property=prop) if unit_id else None
         help = services.help_create(actor=request.user, prop=prop, unit=unit, **v)
-        return self._reply(help, status.HTTP_201_CREATED)
+        return self.respond(help, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.StepTickSerializer, responses=s.HelpRequestSerializer)
     @action(detail=True, methods=["post"])
     def steps(self, request, pk=None):
         help = self.get_object()
-        v = self._data(s.StepTickSerializer)
-        services.help_step_tick(
-            actor=request.user, help=help, key=v["key"], values=v["values"], note=v["note"]
+        return self.service_action(
+            services.help_step_tick, s.StepTickSerializer, help=help, respond_with=help
         )
-        return self._reply(help)
 
     @extend_schema(request=s.ReferSerializer, responses=s.HelpRequestSerializer)
     @action(detail=True, methods=["post"])
     def refer(self, request, pk=None):
         help = self.get_object()
-        v = self._data(s.ReferSerializer)
+        v = self.validated(s.ReferSerializer)
         dept = (
             get_object_or_404(Department, pk=v["department"], property_id=help.request.property_id)
             if v.get("department")
@@ -106,61 +99,57 @@ class HelpRequestViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin
         services.help_refer(
             actor=request.user, help=help, kind=v["kind"], target=v["target"], department=dept, note=v["note"]
         )
-        return self._reply(help)
+        return self.respond(help)
 
     @extend_schema(request=s.PromiseSerializer, responses=s.HelpRequestSerializer)
     @action(detail=True, methods=["post"])
     def promise(self, request, pk=None):
         help = self.get_object()
-        v = self._data(s.PromiseSerializer)
-        services.help_promise_answer(actor=request.user, help=help, answer_by=v["answer_by"], note=v["note"])
-        return self._reply(help)
+        return self.service_action(
+            services.help_promise_answer, s.PromiseSerializer, help=help, respond_with=help
+        )
 
     @extend_schema(request=s.NoteSerializer, responses=s.HelpRequestSerializer)
     @action(detail=True, methods=["post"])
     def principle(self, request, pk=None):
         help = self.get_object()
-        services.help_mark_principle(actor=request.user, help=help, note=self._data(s.NoteSerializer)["note"])
-        return self._reply(help)
+        return self.service_action(
+            services.help_mark_principle, s.NoteSerializer, help=help, respond_with=help
+        )
 
     @extend_schema(request=s.ReplySerializer, responses=s.HelpRequestSerializer)
     @action(detail=True, methods=["post"], url_path="supervisor-reply")
     def supervisor_reply(self, request, pk=None):
         help = self.get_object()
-        services.help_supervisor_reply(
-            actor=request.user, help=help, reply=self._data(s.ReplySerializer)["reply"]
+        return self.service_action(
+            services.help_supervisor_reply, s.ReplySerializer, help=help, respond_with=help
         )
-        return self._reply(help)
 
     @extend_schema(request=s.FeeSerializer, responses=s.HelpRequestSerializer)
     @action(detail=True, methods=["post"])
     def fee(self, request, pk=None):
         help = self.get_object()
-        v = self._data(s.FeeSerializer)
-        services.help_set_fee(
-            actor=request.user, help=help, is_paid=v["is_paid"], fee=v.get("fee"), note=v["note"]
-        )
-        return self._reply(help)
+        return self.service_action(services.help_set_fee, s.FeeSerializer, help=help, respond_with=help)
 
     @extend_schema(request=s.ResolveSerializer, responses=s.HelpRequestSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         help = self.get_object()
-        v = self._data(s.ResolveSerializer)
+        v = self.validated(s.ResolveSerializer)
         services.help_resolve(
             actor=request.user, help=help, result=v["result"], expected_status=v["expected_status"] or None
         )
-        return self._reply(help)
+        return self.respond(help)
 
     @extend_schema(request=s.UnsatisfiableSerializer, responses=s.HelpRequestSerializer)
     @action(detail=True, methods=["post"], url_path="close-unsatisfiable")
     def close_unsatisfiable(self, request, pk=None):
         help = self.get_object()
-        v = self._data(s.UnsatisfiableSerializer)
+        v = self.validated(s.UnsatisfiableSerializer)
         services.help_close_unsatisfiable(
             actor=request.user, help=help, reason=v["reason"], expected_status=v["expected_status"] or None
         )
-        return self._reply(help)
+        return self.respond(help)
 
 
 class IncidentViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -177,22 +166,12 @@ class IncidentViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     @extend_schema(request=s.HandlingSerializer, responses=s.IncidentSerializer)
     @action(detail=True, methods=["post"])
     def handle(self, request, pk=None):
-        inc = self.get_object()
-        ser = s.HandlingSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        inc = services.incident_handle(
-            actor=request.user, incident=inc, handling=ser.validated_data["handling"]
-        )
-        return Response(s.IncidentSerializer(inc).data)
+        return self.service_action(services.incident_handle, s.HandlingSerializer, incident=self.get_object())
 
     @extend_schema(request=s.CloseSerializer, responses=s.IncidentSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        inc = self.get_object()
-        ser = s.CloseSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        inc = services.incident_close(actor=request.user, incident=inc, note=ser.validated_data["note"])
-        return Response(s.IncidentSerializer(inc).data)
+        return self.service_action(services.incident_close, s.CloseSerializer, incident=self.get_object())
 
 
 class BatchViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -209,19 +188,14 @@ class BatchViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @extend_schema(request=s.ArchiveSerializer, responses={201: s.BatchSerializer})
     @action(detail=False, methods=["post"])
     def archive(self, request):
-        ser = s.ArchiveSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
+        v = self.validated(s.ArchiveSerializer)
         prop = get_object_or_404(
-            Property.objects.restrict(request.user, "assistance.archive"), pk=ser.validated_data["property"]
+            Property.objects.restrict(request.user, "assistance.archive"), pk=v["property"]
         )
-        b = services.help_register_archive(actor=request.user, prop=prop, year=ser.validated_data["year"])
+        b = services.help_register_archive(actor=request.user, prop=prop, year=v["year"])
         return Response(s.BatchSerializer(b).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.DisposeSerializer, responses=s.BatchSerializer)
     @action(detail=True, methods=["post"])
     def dispose(self, request, pk=None):
-        b = self.get_object()
-        ser = s.DisposeSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        b = services.help_batch_dispose(actor=request.user, batch=b, reason=ser.validated_data["reason"])
-        return Response(s.BatchSerializer(b).data)
+        return self.service_action(services.help_batch_dispose, s.DisposeSerializer, batch=self.get_object())

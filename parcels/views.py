@@ -14,6 +14,7 @@ from core.history import history_for
 from core.models import Unit, User
 from core.permissions import can
 from core.views.decorators import needs
+from core.views.generic import requested_property
 from residents.models import Resident
 
 from . import selectors, services
@@ -33,17 +34,6 @@ from .choices import (
 from .models import Letter, MailboxFault, MailInstruction, NotificationSlip, ParcelBatch, SlipCount
 
 BULK_ROWS = 50
-
-
-def _prop(request, action="parcels.view"):
-    prop = selectors.current_property(
-        user=request.user,
-        requested=request.POST.get("property") or request.GET.get("property"),
-        action=action,
-    )
-    if prop is None:
-        raise PermissionDenied
-    return prop
 
 
 def _b(request, name) -> bool:
@@ -140,14 +130,14 @@ def _desk_context(request, prop, **extra):
 
 @needs("parcels.view")
 def desk(request):
-    prop = _prop(request)
+    prop = requested_property(request, "parcels.view")
     return render(request, "parcels/desk.html", _desk_context(request, prop))
 
 
 @needs("parcels.receive")
 @require_POST
 def receive(request):
-    prop = _prop(request, "parcels.receive")
+    prop = requested_property(request, "parcels.receive")
     p = request.POST
     try:
         labels_name = services.parse_recipient(p.get("recipient", ""))
@@ -177,7 +167,7 @@ def receive(request):
 @needs("parcels.view")
 def lookup(request):
     """htmx: <option>s for the recipient datalist (lookup as you type)."""
-    prop = _prop(request)
+    prop = requested_property(request, "parcels.view")
     rows = selectors.unit_lookup(
         user=request.user, prop=prop, q=request.GET.get("q") or request.GET.get("recipient", "")
     )
@@ -212,7 +202,7 @@ def _bulk_rows(post) -> list[dict]:
 
 @needs("parcels.receive")
 def bulk(request):
-    prop = _prop(request, "parcels.receive")
+    prop = requested_property(request, "parcels.receive")
     ctx = {
         "prop": prop,
         "kinds": MailKind.choices,
@@ -438,13 +428,13 @@ def _slips_page(request, prop, *, error="", status=200):
 
 @needs("parcels.view")
 def slips(request):
-    return _slips_page(request, _prop(request))
+    return _slips_page(request, requested_property(request, "parcels.view"))
 
 
 @needs("parcels.handle")
 @require_POST
 def slip_void_next(request):
-    prop = _prop(request, "parcels.handle")
+    prop = requested_property(request, "parcels.handle")
     try:
         slip = services.slip_void_next(
             actor=request.user,
@@ -461,7 +451,7 @@ def slip_void_next(request):
 @needs("parcels.review")
 @require_POST
 def slips_bind(request):
-    prop = _prop(request, "parcels.review")
+    prop = requested_property(request, "parcels.review")
     try:
         bound = services.slips_bind(actor=request.user, prop=prop)
     except DomainError as exc:
@@ -597,7 +587,7 @@ def _counts_ctx(request, prop, **extra):
 
 @needs("parcels.view")
 def counts(request):
-    prop = _prop(request)
+    prop = requested_property(request, "parcels.view")
     if request.method == "POST":
         if not can(request.user, "parcels.handle", prop.pk):
             raise PermissionDenied
@@ -650,7 +640,7 @@ def _letters_ctx(request, prop, **extra):
 
 @needs("parcels.view")
 def letters(request):
-    prop = _prop(request)
+    prop = requested_property(request, "parcels.view")
     if request.method == "POST":
         if not can(request.user, "parcels.receive", prop.pk):
             raise PermissionDenied
@@ -750,7 +740,7 @@ def letter_action(request, pk, op):
 @needs("parcels.view")
 def returns_print(request):
     """R-LET-06: 退信条 marked "退", with the mail stamp, for the letters going back to the postman."""
-    prop = _prop(request)
+    prop = requested_property(request, "parcels.view")
     letters_ = list(
         selectors.letters_for(user=request.user, prop=prop).filter(
             status=LetterStatus.RETURNED, handed_back_at__isnull=True
@@ -762,7 +752,7 @@ def returns_print(request):
 @needs("parcels.handle")
 @require_POST
 def returns_hand_back(request):
-    prop = _prop(request, "parcels.handle")
+    prop = requested_property(request, "parcels.handle")
     ids = [int(i) for i in request.POST.getlist("letter") if i.isdigit()]
     try:
         n = services.letters_hand_back(
@@ -784,7 +774,7 @@ def returns_hand_back(request):
 
 @needs("parcels.view")
 def instructions(request):
-    prop = _prop(request)
+    prop = requested_property(request, "parcels.view")
     ctx = {"prop": prop, "kinds": InstructionKind.choices, "form": {}, "error": ""}
     status = 200
     if request.method == "POST":
@@ -820,7 +810,7 @@ def instructions(request):
 
 @needs("parcels.view")
 def faults(request):
-    prop = _prop(request)
+    prop = requested_property(request, "parcels.view")
     ctx = {"prop": prop, "form": {}, "error": ""}
     status = 200
     if request.method == "POST":

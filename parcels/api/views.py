@@ -88,9 +88,7 @@ class ParcelViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     @extend_schema(request=s.ParcelCreateSerializer, responses={201: s.ParcelSerializer})
     def create(self, request):
-        ser = s.ParcelCreateSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = dict(ser.validated_data)
+        d = self.validated(s.ParcelCreateSerializer)
         prop = _prop(request, d.pop("property"), "parcels.receive")
         unit = _unit(prop, d.pop("unit"))
         rid = d.pop("resident")
@@ -104,9 +102,7 @@ class ParcelViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     @action(detail=False, methods=["post"])
     def bulk(self, request):
         """Bulk arrival from one courier: all rows or none; errors come back per row as {"rows": {index: msg}}."""
-        ser = s.BulkSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = dict(ser.validated_data)
+        d = self.validated(s.BulkSerializer)
         prop = _prop(request, d.pop("property"), "parcels.receive")
         try:
             batch = services.parcels_bulk_receive(actor=request.user, prop=prop, **d)
@@ -121,48 +117,39 @@ class ParcelViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     @action(detail=True, methods=["post"])
     def notify(self, request, pk=None):
         """R-EXP-10: a call (cadence), an SMS/WeChat through the outbox, or a notice in the mailbox."""
-        ser = s.NotifySerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        attempt = services.parcel_notify(actor=request.user, parcel=self._handle(pk), **ser.validated_data)
+        v = self.validated(s.NotifySerializer)
+        attempt = services.parcel_notify(actor=request.user, parcel=self._handle(pk), **v)
         return Response(s.AttemptSerializer(attempt).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ReleaseSerializer, responses=s.ParcelSerializer)
     @action(detail=True, methods=["post"])
     def release(self, request, pk=None):
         """Collected or delivered; the second of two concurrent releases gets 409."""
-        ser = s.ReleaseSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        parcel = services.parcel_release(actor=request.user, parcel=self._handle(pk), **ser.validated_data)
+        v = self.validated(s.ReleaseSerializer)
+        parcel = services.parcel_release(actor=request.user, parcel=self._handle(pk), **v)
         return Response(s.ParcelSerializer(parcel).data)
 
     @extend_schema(request=s.ReasonSerializer, responses=s.ParcelSerializer)
     @action(detail=True, methods=["post"])
     def reason(self, request, pk=None):
         """R-EXP-13: the reason an item was not delivered the same day."""
-        ser = s.ReasonSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        parcel = services.parcel_note_reason(
-            actor=request.user, parcel=self._handle(pk), **ser.validated_data
-        )
+        v = self.validated(s.ReasonSerializer)
+        parcel = services.parcel_note_reason(actor=request.user, parcel=self._handle(pk), **v)
         return Response(s.ParcelSerializer(parcel).data)
 
     @extend_schema(request=s.ReasonSerializer, responses=s.ParcelSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
-        ser = s.ReasonSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        parcel = services.parcel_return(actor=request.user, parcel=self._handle(pk), **ser.validated_data)
+        v = self.validated(s.ReasonSerializer)
+        parcel = services.parcel_return(actor=request.user, parcel=self._handle(pk), **v)
         return Response(s.ParcelSerializer(parcel).data)
 
     @extend_schema(request=s.SlipIssueSerializer, responses={201: s.SlipSerializer})
     @action(detail=True, methods=["post"])
     def slip(self, request, pk=None):
         """R-SLIP-01/03: the next serial-numbered slip for an owner not reached by phone."""
-        ser = s.SlipIssueSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        slip = services.slip_issue(
-            actor=request.user, parcel=self._handle(pk), serial=ser.validated_data["serial"]
-        )
+        v = self.validated(s.SlipIssueSerializer)
+        slip = services.slip_issue(actor=request.user, parcel=self._handle(pk), serial=v["serial"])
         return Response(s.SlipSerializer(slip).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=s.AttemptSerializer(many=True))
@@ -233,20 +220,16 @@ class SlipViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"])
     def followup(self, request, pk=None):
         """R-SLIP-10: the 72-hour call, written on the 第二联."""
-        ser = s.FollowupSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        slip = services.slip_followup_record(actor=request.user, slip=self._obj(pk), **ser.validated_data)
+        v = self.validated(s.FollowupSerializer)
+        slip = services.slip_followup_record(actor=request.user, slip=self._obj(pk), **v)
         return Response(s.SlipSerializer(slip).data)
 
     @extend_schema(request=s.ReasonSerializer, responses=s.SlipSerializer)
     @action(detail=True, methods=["post"])
     def void(self, request, pk=None):
-        ser = s.ReasonSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
+        v = self.validated(s.ReasonSerializer)
         return Response(
-            s.SlipSerializer(
-                services.slip_void(actor=request.user, slip=self._obj(pk), **ser.validated_data)
-            ).data
+            s.SlipSerializer(services.slip_void(actor=request.user, slip=self._obj(pk), **v)).data
         )
 
     @extend_schema(request=None, responses=s.SlipSerializer)
@@ -275,9 +258,7 @@ class LetterViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     @extend_schema(request=s.LetterCreateSerializer, responses={201: s.LetterSerializer})
     def create(self, request):
-        ser = s.LetterCreateSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = dict(ser.validated_data)
+        d = self.validated(s.LetterCreateSerializer)
         prop = _prop(request, d.pop("property"), "parcels.receive")
         letter = services.letter_register(actor=request.user, prop=prop, **d)
         return Response(s.LetterSerializer(letter).data, status=status.HTTP_201_CREATED)
@@ -290,9 +271,7 @@ class LetterViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     @action(detail=True, methods=["post"], url_path=r"(?P<op>deliver|hold|verify|call|collect|return)")
     def act(self, request, pk=None, op=None):
         letter = get_object_or_404(Letter.objects.restrict(request.user, "parcels.handle"), pk=pk)
-        ser = s.LetterActionSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = ser.validated_data
+        d = self.validated(s.LetterActionSerializer)
         u = request.user
         if op == "deliver":
             services.letter_deliver(actor=u, letter=letter)

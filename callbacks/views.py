@@ -17,22 +17,12 @@ from core.history import history_for
 from core.masking import mask_phone
 from core.permissions import can
 from core.views.decorators import needs
+from core.views.generic import ServiceStepView, apply_domain_error, requested_property
 
 from . import forms as f
 from . import selectors, services
 from .choices import CallbackStatus, ReportStatus, Satisfaction, SurveyStatus, VisitStatus
 from .models import Activity, OwnerVisit, SpecialServiceContract, Survey, VisitPlan, VisitPlanEntry
-
-
-def _prop(request, action):
-    prop = selectors.pick_property(
-        user=request.user,
-        requested=request.POST.get("property") or request.GET.get("property"),
-        action=action,
-    )
-    if prop is None:
-        raise PermissionDenied
-    return prop
 
 
 def _props(request, action):
@@ -46,7 +36,7 @@ def _apply(request, form, perform):
     try:
         return perform(form.cleaned_data), 200
     except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        apply_domain_error(form, exc)
         return None, exc.status_code
 
 
@@ -138,7 +128,7 @@ def callback_all(request):
 
 @needs("callback.plan")
 def callback_new(request):
-    prop = _prop(request, "callback.plan")
+    prop = requested_property(request, "callback.plan")
     form = f.CallbackCreateForm(request.POST or None, prop=prop)
     status = 200
     if request.method == "POST":
@@ -241,31 +231,29 @@ def callback_script(request, pk):
     )
 
 
-def _callback_post(request, pk, form_cls, form_key, perform, form_kwargs=None):
-    cb = selectors.callback_for_page(user=request.user, pk=pk)
-    form = form_cls(request.POST, **(form_kwargs(cb) if form_kwargs else {}))
-    result, status = _apply(request, form, lambda d: perform(cb, d))
-    if status == 200:
-        messages.success(request, "已保存。")
-        return redirect(cb)
-    return render(
-        request, "callbacks/detail.html", _detail_ctx(request, cb, **{form_key: form}), status=status
-    )
+class CallbackStep(ServiceStepView):
+    """A form on the callback's page; a refusal draws the page again with the form in error."""
+
+    action = "callback.view"
+    record_kwarg = "callback"
+    success_message = "已保存。"
+
+    def get_object(self):
+        return selectors.callback_for_page(user=self.request.user, pk=self.kwargs["pk"])
+
+    def render_form(self, form, status, error=None):
+        ctx = _detail_ctx(self.request, self.object, **{self.form_key: form})
+        return render(self.request, "callbacks/detail.html", ctx, status=status)
 
 
-@needs("callback.view")
-@require_POST
-def callback_assign(request, pk):
-    return _callback_post(
-        request,
-        pk,
-        f.AssignForm,
-        "assign_form",
-        lambda cb, d: services.callback_assign(
-            actor=request.user, callback=cb, callers=list(d["callers"]), method=d["method"]
-        ),
-        form_kwargs=lambda cb: {"prop": cb.property},
-    )
+callback_assign = CallbackStep.as_view(
+    form_class=f.AssignForm,
+    form_key="assign_form",
+    form_kwargs=lambda cb: {"prop": cb.property},
+    call=lambda u, cb, d: services.callback_assign(
+        actor=u, callback=cb, callers=list(d["callers"]), method=d["method"]
+    ),
+)
 
 
 @needs("callback.view")
@@ -277,78 +265,25 @@ def callback_issue(request, pk):
     return redirect(cb)
 
 
-@needs("callback.view")
-@require_POST
-def callback_agree(request, pk):
-    return _callback_post(
-        request,
-        pk,
-        f.AgreeForm,
-        "agree_form",
-        lambda cb, d: services.callback_agree_time(actor=request.user, callback=cb, agreed_at=d["agreed_at"]),
-    )
-
-
-@needs("callback.view")
-@require_POST
-def callback_record(request, pk):
-    return _callback_post(
-        request,
-        pk,
-        f.RecordForm,
-        "record_form",
-        lambda cb, d: services.callback_record(
-            actor=request.user,
-            callback=cb,
-            satisfaction=d["satisfaction"],
-            method=d["method"],
-            shortcomings=d["shortcomings"],
-            suggestions=d["suggestions"],
-            resident_confirmed=d["resident_confirmed"],
-            resident_signature=d["resident_signature"],
-            caller_signature=d["caller_signature"],
-            called_at=d["called_at"],
-        ),
-    )
-
-
-@needs("callback.view")
-@require_POST
-def callback_review(request, pk):
-    return _callback_post(
-        request,
-        pk,
-        f.ReviewForm,
-        "review_form",
-        lambda cb, d: services.callback_review(
-            actor=request.user,
-            callback=cb,
-            comment=d["comment"],
-            unqualified=d["unqualified"],
-            handling_opinion=d["handling_opinion"],
-        ),
-    )
-
-
-@needs("callback.view")
-@require_POST
-def callback_decide(request, pk):
-    return _callback_post(
-        request,
-        pk,
-        f.DecideForm,
-        "decide_form",
-        lambda cb, d: services.callback_decide(
-            actor=request.user, callback=cb, decision=d["decision"], note=d["note"]
-        ),
-    )
+callback_agree = CallbackStep.as_view(
+    form_class=f.AgreeForm, form_key="agree_form", service=services.callback_agree_time
+)
+callback_record = CallbackStep.as_view(
+    form_class=f.RecordForm, form_key="record_form", service=services.callback_record
+)
+callback_review = CallbackStep.as_view(
+    form_class=f.ReviewForm, form_key="review_form", service=services.callback_review
+)
+callback_decide = CallbackStep.as_view(
+    form_class=f.DecideForm, form_key="decide_form", service=services.callback_decide
+)
 
 
 # --- special-service contracts, activities, key customers ---------------------------------------------
 
 
 def _simple_list_page(request, *, model, form_cls, template, create, title, takes_prop=True):
-    prop = _prop(request, "callback.view")
+    prop = requested_property(request, "callback.view")
     may_plan = can(request.user, "callback.plan", prop.pk)
     kw = {"prop": prop} if takes_prop else {}
     form = form_cls(request.POST or None, **kw) if may_plan else None
@@ -417,7 +352,7 @@ def _date_param(value, default):
 @needs("callback.view")
 def key_customers(request):
     """R-CB-04: key customers without a callback or visit in the period (default: this quarter)."""
-    prop = _prop(request, "callback.view")
+    prop = requested_property(request, "callback.view")
     y, q = selectors.current_quarter()
     qs, qe = services.quarter_bounds(y, q)
     start = _date_param(request.GET.get("start"), qs.date())
@@ -453,7 +388,7 @@ def plans(request):
 
 @needs("visit.plan")
 def plan_new(request):
-    prop = _prop(request, "visit.plan")
+    prop = requested_property(request, "visit.plan")
     form = f.PlanForm(request.POST or None, prop=prop)
     status = 200
     if request.method == "POST":
@@ -533,7 +468,7 @@ def visit_new(request):
         )
         prop = entry.plan.property
     else:
-        prop = _prop(request, "visit.record")
+        prop = requested_property(request, "visit.record")
     initial = {"resident": entry.resident_id, "unit": entry.unit_id} if entry else {}
     form = f.VisitForm(request.POST or None, prop=prop, initial=initial)
     status = 200
@@ -600,38 +535,25 @@ def visit_print(request, pk):
     return render(request, "callbacks/visit_print.html", _visit_ctx(request, v))
 
 
-def _visit_post(request, pk, form_cls, key, perform):
-    v = _visit(request, pk)
-    form = form_cls(request.POST)
-    _, status = _apply(request, form, lambda d: perform(v, d))
-    if status == 200:
-        messages.success(request, "已保存。")
-        return redirect(v)
-    return render(request, "callbacks/visit.html", _visit_ctx(request, v, **{key: form}), status=status)
+class VisitStep(ServiceStepView):
+    action = "visit.view"
+    record_kwarg = "visit"
+    success_message = "已保存。"
+
+    def get_object(self):
+        return _visit(self.request, self.kwargs["pk"])
+
+    def render_form(self, form, status, error=None):
+        ctx = _visit_ctx(self.request, self.object, **{self.form_key: form})
+        return render(self.request, "callbacks/visit.html", ctx, status=status)
 
 
-@needs("visit.view")
-@require_POST
-def visit_feedback(request, pk):
-    return _visit_post(
-        request,
-        pk,
-        f.VisitFeedbackForm,
-        "feedback_form",
-        lambda v, d: services.visit_feedback(actor=request.user, visit=v, **d),
-    )
-
-
-@needs("visit.view")
-@require_POST
-def visit_review(request, pk):
-    return _visit_post(
-        request,
-        pk,
-        f.VisitReviewForm,
-        "review_form",
-        lambda v, d: services.visit_review(actor=request.user, visit=v, **d),
-    )
+visit_feedback = VisitStep.as_view(
+    form_class=f.VisitFeedbackForm, form_key="feedback_form", service=services.visit_feedback
+)
+visit_review = VisitStep.as_view(
+    form_class=f.VisitReviewForm, form_key="review_form", service=services.visit_review
+)
 
 
 # --- quarterly analysis (R-CB-21..23) -----------------------------------------------------------------
@@ -651,7 +573,7 @@ def _quarter_params(request):
 
 @needs("callback.analysis")
 def analysis(request):
-    prop = _prop(request, "callback.analysis")
+    prop = requested_property(request, "callback.analysis")
     y, q = _quarter_params(request)
     a = selectors.quarterly_analysis(prop=prop, year=y, quarter=q)
     if request.GET.get("export") == "xlsx":
@@ -728,7 +650,7 @@ def _analysis_rows(a):
 @needs("callback.analysis")
 @require_POST
 def report_generate(request):
-    prop = _prop(request, "callback.analysis")
+    prop = requested_property(request, "callback.analysis")
     form = f.ReportGenerateForm(request.POST)
     rep, status = _apply(
         request,
@@ -785,39 +707,28 @@ def report_detail(request, pk):
     return render(request, "callbacks/report.html", _report_ctx(request, rep))
 
 
-def _report_post(request, pk, form_cls, key, perform, form_kwargs=None):
-    rep = _report(request, pk)
-    form = form_cls(request.POST, **(form_kwargs(rep) if form_kwargs else {}))
-    _, status = _apply(request, form, lambda d: perform(rep, d))
-    if status == 200:
-        messages.success(request, "已保存。")
-        return redirect(rep)
-    return render(request, "callbacks/report.html", _report_ctx(request, rep, **{key: form}), status=status)
+class ReportStep(ServiceStepView):
+    action = "callback.analysis"
+    record_kwarg = "report"
+    success_message = "已保存。"
+
+    def get_object(self):
+        return _report(self.request, self.kwargs["pk"])
+
+    def render_form(self, form, status, error=None):
+        ctx = _report_ctx(self.request, self.object, **{self.form_key: form})
+        return render(self.request, "callbacks/report.html", ctx, status=status)
 
 
-@needs("callback.analysis")
-@require_POST
-def report_review(request, pk):
-    return _report_post(
-        request,
-        pk,
-        f.ReportReviewForm,
-        "review_form",
-        lambda r, d: services.report_review(actor=request.user, report=r, opinion=d["opinion"]),
-    )
-
-
-@needs("callback.analysis")
-@require_POST
-def report_send(request, pk):
-    return _report_post(
-        request,
-        pk,
-        f.ReportSendForm,
-        "send_form",
-        lambda r, d: services.report_send(actor=request.user, report=r, manager=d["manager"]),
-        form_kwargs=lambda r: {"prop": r.property},
-    )
+report_review = ReportStep.as_view(
+    form_class=f.ReportReviewForm, form_key="review_form", service=services.report_review
+)
+report_send = ReportStep.as_view(
+    form_class=f.ReportSendForm,
+    form_key="send_form",
+    form_kwargs=lambda r: {"prop": r.property},
+    service=services.report_send,
+)
 
 
 @needs("callback.analysis")
@@ -834,7 +745,7 @@ def report_file(request, pk):
 
 @needs("survey.view")
 def surveys(request):
-    prop = _prop(request, "survey.view")
+    prop = requested_property(request, "survey.view")
     may = can(request.user, "survey.manage", prop.pk)
     form = f.SurveyForm(request.POST or None) if may else None
     status = 200
@@ -900,39 +811,43 @@ def survey_detail(request, pk):
     return render(request, "callbacks/survey.html", _survey_ctx(request, s))
 
 
-@needs("survey.view")
-@require_POST
-def survey_response(request, pk):
-    s = _survey(request, pk)
-    form = f.SurveyResponseForm(request.POST, survey=s)
-    _, status = _apply(
-        request,
-        form,
-        lambda d: services.survey_response_add(
-            actor=request.user, survey=s, answers=form.answers(), unit=d["unit"], comment=d["comment"]
-        ),
-    )
-    if status == 200:
-        messages.success(request, "调查表已录入。")
-        return redirect(s)
-    return render(
-        request, "callbacks/survey.html", _survey_ctx(request, s, response_form=form), status=status
-    )
+class SurveyStep(ServiceStepView):
+    action = "survey.view"
+    record_kwarg = "survey"
+
+    def get_object(self):
+        return _survey(self.request, self.kwargs["pk"])
+
+    def render_form(self, form, status, error=None):
+        ctx = _survey_ctx(self.request, self.object, **{self.form_key: form})
+        return render(self.request, "callbacks/survey.html", ctx, status=status)
 
 
-@needs("survey.view")
-@require_POST
-def survey_report(request, pk):
-    s = _survey(request, pk)
-    form = f.SurveyReportForm(request.POST)
-    _, status = _apply(
-        request,
-        form,
-        lambda d: services.survey_report(
-            actor=request.user, survey=s, corrective_measures=d["corrective_measures"]
-        ),
-    )
-    if status == 200:
-        messages.success(request, "统计结果与整改措施已上报。")
-        return redirect(s)
-    return render(request, "callbacks/survey.html", _survey_ctx(request, s, report_form=form), status=status)
+class SurveyResponse(SurveyStep):
+    """One returned 《业户意见调查表》: the answers come from the survey's own questions."""
+
+    form_class = f.SurveyResponseForm
+    form_key = "response_form"
+    success_message = "调查表已录入。"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "survey": self.object}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return services.survey_response_add(
+            actor=self.request.user,
+            survey=self.object,
+            answers=form.answers(),
+            unit=d["unit"],
+            comment=d["comment"],
+        )
+
+
+survey_response = SurveyResponse.as_view()
+survey_report = SurveyStep.as_view(
+    form_class=f.SurveyReportForm,
+    form_key="report_form",
+    service=services.survey_report,
+    success_message="统计结果与整改措施已上报。",
+)

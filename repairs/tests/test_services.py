@@ -685,8 +685,8 @@ def test_unfinished_record_passed_to_engineering_supervisor(rw, make_repair):
 
 # R-REP-23
 def test_five_pm_check_flags_unreturned_orders_once(rw, make_repair):
-    make_repair()
     five = timezone.localtime().replace(hour=17, minute=0, second=30, microsecond=0)
+    make_repair(received_at=five - timedelta(hours=2))  # raised during the day, whenever the test runs
     assert services.repairs_flag_unreturned(now=five - timedelta(hours=1)) == 0  # not yet 17:00
     assert services.repairs_flag_unreturned(now=five) == 2  # the CS and engineering supervisors
     assert services.repairs_flag_unreturned(now=five + timedelta(minutes=1)) == 0  # idempotent

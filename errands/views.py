@@ -17,6 +17,7 @@ from core.errors import DomainError
 from core.history import history_for
 from core.permissions import can
 from core.views.decorators import needs
+from core.views.generic import ServiceStepView, apply_domain_error, requested_property
 
 from . import forms as f
 from . import rules, selectors, services
@@ -38,17 +39,6 @@ TABS = [
     ("cash", "备用金", "errands:cash", "errands.cash_view"),
     ("calls", "电话记录", "errands:calls", "errands.view"),
 ]
-
-
-def _property(request, action):
-    props = selectors.errand_properties(user=request.user, action=action)
-    wanted = request.POST.get("property") or request.GET.get("property")
-    for p in props:
-        if str(p.pk) == str(wanted):
-            return p
-    if not props:
-        raise PermissionDenied
-    return props[0]
 
 
 def _tabs(request, active):
@@ -206,44 +196,18 @@ def _register(request, key, print_view=False):
     )
 
 
-@needs("errands.view")
-def tickets(request):
-    return _register(request, "tickets")
+def _register_page(key, print_view=False):
+    @needs("errands.view")
+    def page(request):
+        return _register(request, key, print_view=print_view)
+
+    return page
 
 
-@needs("errands.view")
-def tickets_print(request):
-    return _register(request, "tickets", print_view=True)
-
-
-@needs("errands.view")
-def errands(request):
-    return _register(request, "errands")
-
-
-@needs("errands.view")
-def errands_print(request):
-    return _register(request, "errands", print_view=True)
-
-
-@needs("errands.view")
-def laundry_list(request):
-    return _register(request, "laundry")
-
-
-@needs("errands.view")
-def laundry_print(request):
-    return _register(request, "laundry", print_view=True)
-
-
-@needs("errands.view")
-def calls(request):
-    return _register(request, "calls")
-
-
-@needs("errands.view")
-def calls_print(request):
-    return _register(request, "calls", print_view=True)
+tickets, tickets_print = _register_page("tickets"), _register_page("tickets", print_view=True)
+errands, errands_print = _register_page("errands"), _register_page("errands", print_view=True)
+laundry_list, laundry_print = _register_page("laundry"), _register_page("laundry", print_view=True)
+calls, calls_print = _register_page("calls"), _register_page("calls", print_view=True)
 
 
 # --- create pages ----------------------------------------------------------------------------------------
@@ -267,7 +231,7 @@ def _create(request, key):
     tab, title, form_class, service, action = CREATE[key]
     if not can(request.user, action):
         raise PermissionDenied
-    prop = _property(request, action)
+    prop = requested_property(request, action)
     status = 200
     if request.method == "POST":
         form = form_class(request.POST, prop=prop)
@@ -275,7 +239,7 @@ def _create(request, key):
             try:
                 obj = service(actor=request.user, prop=prop, **form.service_kwargs())
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+                apply_domain_error(form, exc)
                 status = exc.status_code
             else:
                 messages.success(request, f"已登记 {obj}。")
@@ -569,35 +533,45 @@ def detail(request, key, pk):
     return render(request, cfg["template"], ctx)
 
 
+class ErrandStep(ServiceStepView):
+    """One Action of a register's record page. A refusal naming a field of the form shows on it; any other
+    shows on the page (R-TIX-10 and the like); the record is read again for the page."""
+
+    page_refusals = True
+    key = ""
+
+    def get_object(self):
+        return _get(self.request, self.key, self.kwargs["pk"], self.action)
+
+    def render_form(self, form, status, error=None):
+        obj = self.object
+        obj.refresh_from_db()
+        ctx = _detail_ctx(self.request, self.key, obj, forms={self.form_key: form}, error=error)
+        if self.key == "laundry":
+            ctx["items"] = list(obj.items.all())
+        return render(self.request, DETAILS[self.key]["template"], ctx, status=status)
+
+
+STEP_VIEWS = {
+    (key, a.name): ErrandStep.as_view(
+        key=key,
+        action=a.perm,
+        form_class=a.form,
+        form_key=a.name,
+        call=a.call,
+        success_message=f"{a.label}:已完成。",
+    )
+    for key, cfg in DETAILS.items()
+    for a in cfg["actions"]
+}
+
+
 @login_required
 @require_POST
 def act(request, key, pk, name):
-    cfg = DETAILS.get(key)
-    action = next((a for a in cfg["actions"] if a.name == name), None) if cfg else None
-    if action is None:
+    if (key, name) not in STEP_VIEWS:
         raise Http404
-    if not can(request.user, action.perm):
-        raise PermissionDenied
-    obj = _get(request, key, pk, action.perm)
-    form = action.form(request.POST, request.FILES)
-    status, error = 400, None
-    if form.is_valid():
-        try:
-            action.call(request.user, obj, form.cleaned_data)
-        except DomainError as exc:
-            status = exc.status_code
-            if exc.field in form.fields:
-                form.add_error(exc.field, str(exc.message))
-            else:
-                error = exc.message
-        else:
-            messages.success(request, f"{action.label}:已完成。")
-            return redirect(obj)
-    obj.refresh_from_db()
-    ctx = _detail_ctx(request, key, obj, forms={name: form}, error=error)
-    if key == "laundry":
-        ctx["items"] = list(obj.items.all())
-    return render(request, cfg["template"], ctx, status=status)
+    return STEP_VIEWS[key, name](request, key=key, pk=pk, name=name)
 
 
 @needs("errands.view")
@@ -621,7 +595,7 @@ def laundry_slip(request, pk):
 
 @needs("errands.laundry_round")
 def laundry_collect(request):
-    prop = _property(request, "errands.laundry_round")
+    prop = requested_property(request, "errands.laundry_round")
     waiting = selectors.laundry_waiting(user=request.user, prop=prop)
     status = 200
     if request.method == "POST":
@@ -636,7 +610,7 @@ def laundry_collect(request):
                     laundry_staff=form.cleaned_data["laundry_staff"],
                 )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+                apply_domain_error(form, exc)
                 status = exc.status_code
             else:
                 messages.success(request, f"{rnd} 班次已送洗 {rnd.orders.count()} 单。")
@@ -678,7 +652,7 @@ def laundry_round(request, pk):
             try:
                 services.laundry_return(actor=request.user, round=rnd, **form.service_kwargs())
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+                apply_domain_error(form, exc)
                 status = exc.status_code
             else:
                 messages.success(request, "送回单号与件数核对一致,双方已签字。")
@@ -707,7 +681,7 @@ def laundry_round(request, pk):
 
 @needs("errands.cash_view")
 def cash(request, print_view=False):
-    prop = _property(request, "errands.cash_view")
+    prop = requested_property(request, "errands.cash_view")
     qs = selectors.cash_ledger(user=request.user, prop=prop)
     summary = selectors.cash_summary(user=request.user, prop=prop)
     if print_view:
@@ -743,7 +717,7 @@ def cash_print(request):
 @needs("errands.cash_approve")
 @require_POST
 def cash_replenish(request):
-    prop = _property(request, "errands.cash_approve")
+    prop = requested_property(request, "errands.cash_approve")
     form = f.ReplenishForm(request.POST)
     try:
         if not form.is_valid():

@@ -1,7 +1,6 @@
 """Pages of the goods-release area. Every write calls a service; every queryset starts from restrict()."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
@@ -11,23 +10,11 @@ from core.exports import xlsx_response
 from core.history import history_for
 from core.permissions import can
 from core.views.decorators import needs
-from core.views.generic import ServiceStepView
+from core.views.generic import ServiceStepView, requested_property
 
 from . import rules, selectors, services
 from .choices import ReleaseKind, ReleaseStatus
 from .forms import ConfirmPhoneForm, ExitForm, FeesForm, IdCopyForm, IssueForm, ReleaseForm
-
-
-def _property(request, action):
-    props = selectors.release_properties(user=request.user, action=action)
-    wanted = request.POST.get("property") or request.GET.get("property")
-    for p in props:
-        if str(p.pk) == str(wanted):
-            return p
-    if not props:
-        raise PermissionDenied
-    return props[0]
-
 
 EXPORT_COLUMNS = [
     ("编号", lambda r: r.number),
@@ -71,7 +58,7 @@ def release_list(request):
 
 @needs("releases.apply")
 def release_create(request):
-    prop = _property(request, "releases.apply")
+    prop = requested_property(request, "releases.apply")
     status = 200
     if request.method == "POST":
         form = ReleaseForm(request.POST, prop=prop)

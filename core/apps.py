@@ -31,3 +31,8 @@ class CoreConfig(AppConfig):
         MENU.register(
             "core.permissions", _("岗位权限表"), order=970, url="core:permissions", action="staff.manage"
         )
+        from django.forms import ModelChoiceField
+
+        from .forms import PlainModelChoiceIterator
+
+        ModelChoiceField.iterator = PlainModelChoiceIterator

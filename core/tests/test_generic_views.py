@@ -13,6 +13,7 @@ from core.errors import Conflict, DomainError, NotAllowed
 from core.models import Unit
 from core.testing.queries import assert_max_queries
 from core.views.generic import (
+    ServiceCreateView,
     ServiceFormView,
     ServiceStepView,
     apply_domain_error,
@@ -86,6 +87,41 @@ class Rename(ServiceFormView):
         return f"已改名 {self.new}。"
 
 
+CREATED = []
+
+
+def building_note(*, actor, prop, code):
+    """A throwaway 'create' service: answers where to go next."""
+    if code == "taken":
+        raise DomainError("楼号已存在。(Building code already exists.)", field="code")
+    CREATED.append((actor.username, prop.code, code))
+    return f"/buildings/{prop.code}/{code}/"
+
+
+class BuildingForm(forms.Form):
+    code = forms.CharField(max_length=10)
+
+    def __init__(self, *args, prop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prop = prop
+
+
+class BuildingNew(ServiceCreateView):
+    action = "resident.edit"
+    form_class = BuildingForm
+    service = staticmethod(building_note)
+    title = "新楼座"
+
+    def success_message(self, url):
+        return f"已登记 {url}"
+
+    def render_to_response(self, context, **kwargs):
+        form = context["form"]
+        errors = "|".join(f"{k}:{e}" for k, errs in form.errors.items() for e in errs)
+        body = f"NEW {context['prop'].code} {context['title']} bound={form.is_bound} form-prop={form.prop.code} {errors}"
+        return HttpResponse(body, status=kwargs.get("status", 200))
+
+
 def property_page(request):
     return HttpResponse(requested_property(request, "resident.edit").code)
 
@@ -136,6 +172,7 @@ urlpatterns = [
         ),
     ),
     path("_g/rename/", Rename.as_view()),
+    path("_g/buildings/new/", BuildingNew.as_view()),
     path("_g/property/", property_page),
     *site_patterns,
 ]
@@ -290,3 +327,31 @@ def test_page_refusals_keep_field_errors_on_the_form(world, client_as):
     )
     r = c.post(f"/_g/units/{world.u1.pk}/page/", {"entrance": "late"})
     assert r.status_code == 409 and "error=记录已被他人处理" in r.content.decode()
+
+
+def test_create_view_get_and_post_in_the_users_property(world, client, client_as):
+    CREATED.clear()
+    assert client.get("/_g/buildings/new/").status_code == 302  # login
+    assert client_as(world.guard).get("/_g/buildings/new/").status_code == 403  # role without the action
+    c = client_as(world.frontdesk)
+    r = c.get(f"/_g/buildings/new/?property={world.p2.pk}")  # not theirs: their own property instead
+    assert r.status_code == 200 and r.content.decode().startswith(
+        "NEW cuihu 新楼座 bound=False form-prop=cuihu"
+    )
+    r = c.post("/_g/buildings/new/", {"code": "5"})
+    assert r.status_code == 302 and r["Location"] == "/buildings/cuihu/5/"
+    assert _messages(r) == ["已登记 /buildings/cuihu/5/"]
+    assert CREATED == [("frontdesk", "cuihu", "5")]
+
+
+def test_create_view_invalid_refused_and_empty_post(world, client_as):
+    CREATED.clear()
+    c = client_as(world.frontdesk)
+    r = c.post("/_g/buildings/new/", {"code": "taken"})
+    assert r.status_code == 400 and "code:楼号已存在" in r.content.decode()
+    r = c.post("/_g/buildings/new/", {"code": "x" * 20})
+    assert r.status_code == 400 and "code:" in r.content.decode()
+    # a POST without any field is an unbound form (as Form(request.POST or None)): 400, no field errors
+    r = c.post("/_g/buildings/new/", {})
+    assert r.status_code == 400 and "bound=False" in r.content.decode() and "code:" not in r.content.decode()
+    assert CREATED == []

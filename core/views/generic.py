@@ -5,6 +5,7 @@
 - ObjectDetailView: one record plus its history tab.
 - ServiceFormView: a form whose valid data is handed to a service; a DomainError re-renders with its status.
 - ServiceStepView: one step on a record (form → service → message → redirect, or the record's page again).
+- ServiceCreateView: a page that records something new in the property the user works in.
 - requested_property / apply_domain_error / hx_redirect: the small pieces function views share.
 """
 
@@ -14,6 +15,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView
 
@@ -287,3 +289,38 @@ class ServiceStepView(ServiceFormView):
 
     def render_form(self, form, status: int, error=None):
         raise TypeError(f"{type(self).__name__} must define render_form(form, status, error=None)")
+
+
+class ServiceCreateView(ServiceFormView):
+    """A page that records something new in the property the user works in (requested_property: ?property=
+    or a posted `property`, else their first one where they may do `action`; none at all: 403).
+
+    GET shows the form; POST hands it to service(actor=…, prop=…, **data) (data: form.service_kwargs() where
+    the form has it), then success_message and a redirect to what the service returned. The form gets
+    prop=… unless form_takes_property is off; the context has `prop`. A POST with no fields at all is an
+    unbound form (as Form(request.POST or None)): 400 without field errors. Put the service in the class
+    body as staticmethod(…), or pass it to as_view().
+    """
+
+    service = None
+    form_takes_property = True
+
+    @cached_property
+    def prop(self):
+        return requested_property(self.request, self.action)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if "data" in kwargs and not self.request.POST:
+            kwargs["data"] = kwargs["files"] = None
+        if self.form_takes_property:
+            kwargs["prop"] = self.prop
+        return kwargs
+
+    def perform(self, form):
+        return self.service(actor=self.request.user, prop=self.prop, **service_kwargs(form))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["prop"] = self.prop
+        return ctx

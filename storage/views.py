@@ -15,7 +15,7 @@ from core.history import history_for
 from core.masking import mask_phone
 from core.permissions import can
 from core.views.decorators import needs
-from core.views.generic import ServiceStepView, apply_domain_error, requested_property
+from core.views.generic import ServiceCreateView, ServiceStepView, apply_domain_error, requested_property
 
 from . import selectors, services
 from .choices import CollectMethod, FoundStatus, HeldStatus, StoredStatus
@@ -100,36 +100,33 @@ def item_list(request):
     )
 
 
-@needs("storage.deposit")
-def item_new(request):
-    prop = requested_property(request, "storage.deposit")
-    form = DepositForm(request.POST or None, prop=prop)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                item = services.stored_item_deposit(actor=request.user, prop=prop, **form.service_kwargs())
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-                status = exc.status_code
-            else:
-                messages.success(request, f"已登记寄存,认领单号 {item.ticket_no}。请打印两联认领单。")
-                for w in item.warnings[1:]:
-                    messages.warning(request, w)
-                return redirect("storage:item", item.pk)
-        else:
-            status = 400
-    return render(
-        request,
-        "storage/item_new.html",
-        {
-            "prop": prop,
-            "form": form,
+class ItemNew(ServiceCreateView):
+    """寄存 registration (R-STOR-01..10): the two-part ticket is printed from the item's page."""
+
+    action = "storage.deposit"
+    form_class = DepositForm
+    template_name = "storage/item_new.html"
+    service = staticmethod(services.stored_item_deposit)
+    hx_redirect = False
+
+    def success_message(self, item):
+        return f"已登记寄存,认领单号 {item.ticket_no}。请打印两联认领单。"
+
+    def succeeded(self, item):
+        resp = super().succeeded(item)
+        for w in item.warnings[1:]:
+            messages.warning(self.request, w)
+        return resp
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
             "large_hours": int(services.LARGE_LUGGAGE_STOREROOM_AFTER.total_seconds() // 3600),
             "small_days": services.SMALL_ITEM_STOREROOM_AFTER.days,
-        },
-        status=status,
-    )
+        }
+
+
+item_new = ItemNew.as_view()
 
 
 def _item(request, pk, action="storage.view"):
@@ -272,34 +269,38 @@ def collect(request):
     return render(request, "storage/collect.html", ctx, status=status)
 
 
-@needs("storage.release")
-def lost_report(request):
-    prop = requested_property(request, "storage.release")
-    form = LostTicketForm(request.POST or None, initial={"ticket_no": request.GET.get("ticket_no", "")})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                report = services.lost_ticket_report(actor=request.user, prop=prop, **form.cleaned_data)
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-                status = exc.status_code
-            else:
-                if report.outcome == "blocked":
-                    messages.success(
-                        request, f"认领单 {report.item.ticket_no} 已挂失。业主可凭有效证件领取。"
-                    )
-                else:
-                    messages.warning(request, "物品已被凭单领取,已通知秩序维护部调查 (R-STOR-19)。")
-                return redirect("storage:item", report.item_id)
+class StorageFormPage(ServiceCreateView):
+    """A registration on the storage form page (title and rule shown above the form)."""
+
+    template_name = "storage/form_page.html"
+    hx_redirect = False
+    rule = ""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "rule": self.rule}
+
+
+class LostReport(StorageFormPage):
+    """R-STOR-18/19: a lost 下联 blocks the item, or — already collected with it — security investigates."""
+
+    action = "storage.release"
+    form_class = LostTicketForm
+    form_takes_property = False
+    service = staticmethod(services.lost_ticket_report)
+    title, rule = "认领单挂失", "R-STOR-18"
+
+    def get_initial(self):
+        return {"ticket_no": self.request.GET.get("ticket_no", "")}
+
+    def succeeded(self, report):
+        if report.outcome == "blocked":
+            messages.success(self.request, f"认领单 {report.item.ticket_no} 已挂失。业主可凭有效证件领取。")
         else:
-            status = 400
-    return render(
-        request,
-        "storage/form_page.html",
-        {"prop": prop, "form": form, "title": "认领单挂失", "rule": "R-STOR-18"},
-        status=status,
-    )
+            messages.warning(self.request, "物品已被凭单领取,已通知秩序维护部调查 (R-STOR-19)。")
+        return redirect("storage:item", report.item_id)
+
+
+lost_report = LostReport.as_view()
 
 
 # --- 暂存 (R-HOLD) -----------------------------------------------------------------------------------------
@@ -328,29 +329,14 @@ def held_list(request):
     )
 
 
-@needs("holding.write")
-def held_new(request):
-    prop = requested_property(request, "holding.write")
-    form = HoldForm(request.POST or None, prop=prop)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                held = services.held_item_create(actor=request.user, prop=prop, **form.service_kwargs())
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-                status = exc.status_code
-            else:
-                messages.success(request, f"已登记暂存 {held.record_no}。请打印并粘贴《物品临时存放标签》。")
-                return redirect("storage:held", held.pk)
-        else:
-            status = 400
-    return render(
-        request,
-        "storage/form_page.html",
-        {"prop": prop, "form": form, "title": "暂存登记《业主物品临时存放记录表》", "rule": "R-HOLD-04"},
-        status=status,
-    )
+held_new = StorageFormPage.as_view(
+    action="holding.write",
+    form_class=HoldForm,
+    service=services.held_item_create,
+    title="暂存登记《业主物品临时存放记录表》",
+    rule="R-HOLD-04",
+    success_message=lambda held: f"已登记暂存 {held.record_no}。请打印并粘贴《物品临时存放标签》。",
+)
 
 
 def _held(request, pk, action="storage.view"):
@@ -450,32 +436,26 @@ def found_list(request):
     )
 
 
-@needs("lostfound.register")
-def found_new(request):
-    prop = requested_property(request, "lostfound.register")
-    form = FoundForm(request.POST or None, initial={"finder_name": str(request.user)})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                found = services.found_item_register(actor=request.user, prop=prop, **form.cleaned_data)
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-                status = exc.status_code
-            else:
-                msg = f"已登记 {found.record_no},保管至 {found.retention_until:%Y-%m-%d}。"
-                if found.high_value:
-                    msg += "贵重物品已存入保险箱,并已通知秩序维护主管、客服主管和管理处经理。"
-                messages.success(request, msg)
-                return redirect("storage:found", found.pk)
-        else:
-            status = 400
-    return render(
-        request,
-        "storage/form_page.html",
-        {"prop": prop, "form": form, "title": "拾获物品登记《捡拾物品登记表》", "rule": "R-INC-16"},
-        status=status,
-    )
+class FoundNew(StorageFormPage):
+    """R-INC-16: 捡拾物品登记; valuables go to the safe and the leads are told (R-INC-17)."""
+
+    action = "lostfound.register"
+    form_class = FoundForm
+    form_takes_property = False
+    service = staticmethod(services.found_item_register)
+    title, rule = "拾获物品登记《捡拾物品登记表》", "R-INC-16"
+
+    def get_initial(self):
+        return {"finder_name": str(self.request.user)}
+
+    def success_message(self, found):
+        msg = f"已登记 {found.record_no},保管至 {found.retention_until:%Y-%m-%d}。"
+        if found.high_value:
+            msg += "贵重物品已存入保险箱,并已通知秩序维护主管、客服主管和管理处经理。"
+        return msg
+
+
+found_new = FoundNew.as_view()
 
 
 def _found(request, pk, action="lostfound.view"):

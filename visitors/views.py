@@ -17,8 +17,8 @@ from core.permissions import can
 from core.views.decorators import needs
 from core.views.generic import (
     ObjectListView,
+    ServiceCreateView,
     ServiceStepView,
-    apply_domain_error,
     hx_redirect,
     is_htmx,
     requested_property,
@@ -155,30 +155,31 @@ def _occupant_ctx(form):
 # --- register and one visit -----------------------------------------------------------------------------
 
 
-@needs("visitor.register")
-def register(request):
-    prop = requested_property(request, "visitor.register")
-    form = RegisterForm(request.POST or None, prop=prop)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                e = services.visitor_register(actor=request.user, prop=prop, **form.service_kwargs())
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-                status = exc.status_code
-            else:
-                messages.success(request, f"已登记 {e.number},请联系业主确认。")
-                return hx_redirect(request, e.get_absolute_url())
-        else:
-            status = 400
-    ctx = {
-        "form": form,
-        "prop": prop,
-        "props": selectors.visitor_properties(user=request.user, action="visitor.register"),
-        **_occupant_ctx(form),
-    }
-    return render(request, "visitors/register.html", ctx, status=status)
+class OccupantFormPage(ServiceCreateView):
+    """A registration naming a resident of a unit (looked up as you type); htmx gets HX-Redirect."""
+
+    template_name = "visitors/occupant_form.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        return {**ctx, **_occupant_ctx(ctx["form"])}
+
+
+class Register(OccupantFormPage):
+    action = "visitor.register"
+    form_class = RegisterForm
+    template_name = "visitors/register.html"
+    service = staticmethod(services.visitor_register)
+
+    def success_message(self, e):
+        return f"已登记 {e.number},请联系业主确认。"
+
+    def get_context_data(self, **kwargs):
+        props = selectors.visitor_properties(user=self.request.user, action="visitor.register")
+        return {**super().get_context_data(**kwargs), "props": props}
+
+
+register = Register.as_view()
 
 
 def _entry_ctx(request, e, **forms):
@@ -343,30 +344,22 @@ def preauth_list(request):
     return render(request, "visitors/preauths.html", ctx)
 
 
-@needs("visitor.preauth")
-def preauth_create(request):
-    prop = requested_property(request, "visitor.preauth")
-    now = timezone.localtime().replace(second=0, microsecond=0)
-    form = PreauthForm(
-        request.POST or None,
-        prop=prop,
-        initial={"valid_from": now, "valid_to": now + timedelta(days=1)},
-    )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.preauth_create(actor=request.user, prop=prop, **form.service_kwargs())
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-                status = exc.status_code
-            else:
-                messages.success(request, "已记录业主交代。")
-                return hx_redirect(request, _with_property(reverse("visitors:preauths"), prop))
-        else:
-            status = 400
-    ctx = {"form": form, "prop": prop, "title": "业主预先交代(访客预约)", **_occupant_ctx(form)}
-    return render(request, "visitors/occupant_form.html", ctx, status=status)
+class PreauthCreate(OccupantFormPage):
+    action = "visitor.preauth"
+    form_class = PreauthForm
+    service = staticmethod(services.preauth_create)
+    title = "业主预先交代(访客预约)"
+    success_message = "已记录业主交代。"
+
+    def get_initial(self):
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        return {"valid_from": now, "valid_to": now + timedelta(days=1)}
+
+    def get_success_url(self, result=None):
+        return _with_property(reverse("visitors:preauths"), self.prop)
+
+
+preauth_create = PreauthCreate.as_view()
 
 
 @needs("visitor.preauth")
@@ -403,25 +396,13 @@ def key_list(request):
     return render(request, "visitors/keys.html", ctx)
 
 
-@needs("visitor.key")
-def key_deposit(request):
-    prop = requested_property(request, "visitor.key")
-    form = KeyDepositForm(request.POST or None, prop=prop)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                k = services.key_for_visitor_deposit(actor=request.user, prop=prop, **form.service_kwargs())
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-                status = exc.status_code
-            else:
-                messages.success(request, f"已登记 {k.number}。")
-                return hx_redirect(request, k.get_absolute_url())
-        else:
-            status = 400
-    ctx = {"form": form, "prop": prop, "title": "业主留存钥匙(交访客)", **_occupant_ctx(form)}
-    return render(request, "visitors/occupant_form.html", ctx, status=status)
+key_deposit = OccupantFormPage.as_view(
+    action="visitor.key",
+    form_class=KeyDepositForm,
+    service=services.key_for_visitor_deposit,
+    title="业主留存钥匙(交访客)",
+    success_message=lambda k: f"已登记 {k.number}。",
+)
 
 
 def _key_ctx(request, k, form=None, return_form=None):

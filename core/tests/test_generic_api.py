@@ -11,25 +11,17 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from core.api.base import ScopedViewSetMixin
-from core.errors import Conflict, DomainError, NotAllowed
+from core.errors import DomainError
 from core.models import Unit
 from core.testing.queries import assert_max_queries
+from core.tests.test_generic_views import set_entrance
 from propdesk.urls import urlpatterns as site_patterns
 
 pytestmark = pytest.mark.urls(__name__)
 
 
 def unit_entrance_set(*, actor, unit, entrance, building=None):
-    refusals = {
-        "field": DomainError("入口不存在。(No such entrance.)", field="entrance"),
-        "plain": DomainError("已封存。(Archived.)"),
-        "forbid": NotAllowed(),
-        "late": Conflict(),
-    }
-    if entrance in refusals:
-        raise refusals[entrance]
-    Unit.objects.filter(pk=unit.pk).update(entrance=entrance)
-    unit.entrance = entrance
+    set_entrance(unit, entrance)
     return {"changed": unit.label, "by": actor.username, "building": building.code if building else None}
 
 

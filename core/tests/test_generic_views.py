@@ -26,8 +26,8 @@ from propdesk.urls import urlpatterns as site_patterns
 pytestmark = pytest.mark.urls(__name__)
 
 
-def unit_entrance_set(*, actor, unit, entrance):
-    """A throwaway service: some inputs are refused the ways real services refuse."""
+def set_entrance(unit, entrance):
+    """What the throwaway services write, after refusing some inputs the ways real services refuse."""
     refusals = {
         "field": DomainError("入口不存在。(No such entrance.)", field="entrance"),
         "other": DomainError("不能修改。(Cannot change.)", field="elsewhere"),
@@ -39,6 +39,10 @@ def unit_entrance_set(*, actor, unit, entrance):
         raise refusals[entrance]
     Unit.objects.filter(pk=unit.pk).update(entrance=entrance)
     unit.entrance = entrance
+
+
+def unit_entrance_set(*, actor, unit, entrance):
+    set_entrance(unit, entrance)
     return unit
 
 

@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from core.errors import DomainError
 from core.history import history_for
 from core.permissions import can
 from core.views.decorators import needs
+from core.views.generic import is_htmx, requested_property
 
 from . import selectors, services
 from .choices import HandoverStatus, ReportStatus
@@ -32,21 +32,6 @@ from .forms import (
     VoidForm,
 )
 from .models import DutyEntry, Handover, HandoverItem, SpecialIncidentReport
-
-
-def _property(request, action="duty.view"):
-    prop = selectors.current_property(
-        user=request.user,
-        requested=request.POST.get("property") or request.GET.get("property"),
-        action=action,
-    )
-    if prop is None:
-        raise PermissionDenied
-    return prop
-
-
-def _is_htmx(request) -> bool:
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
 
 
 def _parse_day(value: str) -> date:
@@ -100,7 +85,7 @@ def today(request):
 
 @needs("duty.view")
 def day_page(request, day):
-    prop = _property(request)
+    prop = requested_property(request, "duty.view")
     return render(request, "duty/day.html", _day_context(request, prop, _parse_day(day)))
 
 
@@ -108,7 +93,7 @@ def day_page(request, day):
 @require_POST
 def entry_add(request):
     """Quick entry from the day page; htmx gets the refreshed entry list + a fresh form."""
-    prop = _property(request, "duty.write")
+    prop = requested_property(request, "duty.write")
     form = EntryForm(request.POST, prop=prop)
     status = 200
     if form.is_valid():
@@ -119,7 +104,7 @@ def entry_add(request):
             status = exc.status_code
         else:
             day = timezone.localtime(entry.occurred_at).date()
-            if not _is_htmx(request):
+            if not is_htmx(request):
                 messages.success(request, "已记录。")
                 return redirect(_with_property(reverse("duty:day", args=[day.isoformat()]), prop))
             return render(request, "duty/_partials/day_body.html", _day_context(request, prop, day))
@@ -127,14 +112,14 @@ def entry_add(request):
         status = 400
     day = form.cleaned_data.get("occurred_date") or timezone.localdate()
     ctx = _day_context(request, prop, day, form=form)
-    template = "duty/_partials/day_body.html" if _is_htmx(request) else "duty/day.html"
+    template = "duty/_partials/day_body.html" if is_htmx(request) else "duty/day.html"
     return render(request, template, ctx, status=status)
 
 
 @needs("duty.signoff")
 @require_POST
 def day_sign(request, day):
-    prop = _property(request, "duty.signoff")
+    prop = requested_property(request, "duty.signoff")
     d = _parse_day(day)
     form = SignForm(request.POST)
     form.is_valid()
@@ -242,7 +227,7 @@ def entry_void(request, pk):
 
 @needs("duty.view")
 def report_list(request):
-    prop = _property(request)
+    prop = requested_property(request, "duty.view")
     qs = (
         SpecialIncidentReport.objects.restrict(request.user, "duty.view")
         .filter(property=prop)
@@ -429,14 +414,14 @@ def _handover_list_context(request, prop, start_form=None):
 
 @needs("handover.do")
 def handover_list(request):
-    prop = _property(request, "handover.do")
+    prop = requested_property(request, "handover.do")
     return render(request, "duty/handovers.html", _handover_list_context(request, prop))
 
 
 @needs("handover.do")
 @require_POST
 def handover_start(request):
-    prop = _property(request, "handover.do")
+    prop = requested_property(request, "handover.do")
     form = HandoverStartForm(
         request.POST, candidates=selectors.handover_candidates(prop=prop, exclude=request.user)
     )
@@ -573,7 +558,7 @@ def handover_item_add(request, pk):
     else:
         status = 400
     ctx = _handover_context(request, handover, item_form=form)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "duty/_partials/handover_items.html", ctx, status=status)
     if status == 200:
         return redirect("duty:handover", handover.pk)
@@ -588,7 +573,7 @@ def handover_item_toggle(request, pk):
     )
     services.handover_item_set_done(actor=request.user, item=item, done=request.POST.get("done") == "1")
     handover = _handover(request, item.handover_id)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "duty/_partials/handover_items.html", _handover_context(request, handover))
     return redirect("duty:handover", handover.pk)
 

@@ -7,11 +7,14 @@ from ..models import ServiceRequest, TimelineEvent
 
 
 class TimelineEventSerializer(serializers.ModelSerializer):
-    actor_name = serializers.CharField(source="actor.__str__", read_only=True, default="")
+    actor_name = serializers.SerializerMethodField()
 
     class Meta:
         model = TimelineEvent
         fields = ["id", "at", "kind", "actor", "actor_name", "text", "from_status", "to_status", "data"]
+
+    def get_actor_name(self, obj) -> str:
+        return str(obj.actor) if obj.actor_id else ""  # a clock or the system acted: no name
 
 
 class ServiceRequestSerializer(serializers.ModelSerializer):

@@ -322,3 +322,12 @@ def test_guards_and_hooks_see_the_reason(world):
     finally:
         object.__setattr__(t, "guards", original)
     assert seen["reason"] == "已答复"
+
+
+def test_api_timeline_names_the_actor_and_nobody_for_the_clock(world, api_as):
+    r = _consult(world)
+    services.clock_start(r, kind="answer", label="答复", duration=timedelta(hours=1))
+    rows = api_as(world.frontdesk).get(f"/api/v1/requests/{r.pk}/timeline/").json()
+    names = {row["kind"]: row["actor_name"] for row in rows}
+    assert names["created"] == str(world.frontdesk)
+    assert any(row["actor"] is None and row["actor_name"] == "" for row in rows), rows

@@ -6,7 +6,7 @@ Time: the live server runs in this process, so `django.utils.timezone.now` is mo
 tests move it (a monkeypatched clock, no freezegun); it keeps ticking in real time from where it is set.
 """
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -16,50 +16,18 @@ from complaints import services as complaint_services
 from complaints.models import Complaint
 from core import deadlines
 from core.models import Deadline, Department, Notification
-from core.testing.personas import PASSWORD
+from core.testing.browser import in_order, local, login, moving_clock, ok, timeline
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def local(y, m, d, hh=0, mm=0) -> datetime:
-    return timezone.make_aware(datetime(y, m, d, hh, mm))
-
-
 @pytest.fixture
 def clock(monkeypatch):
-    """clock(moment) sets "now" (it then runs on in real time); clock.now() reads it."""
-    real = timezone.now
-    state = {"offset": timedelta(0)}
-    monkeypatch.setattr(timezone, "now", lambda: real() + state["offset"])
-
-    def set_to(moment):
-        state["offset"] = moment - real()
-
-    set_to.now = timezone.now
-    return set_to
-
-
-def login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    return moving_clock(monkeypatch)
 
 
 def form(page, action):
     return page.locator(f"form[action='{action}']")
-
-
-def ok(page, text):
-    """A successful POST redirects back with a message."""
-    page.locator("#flash [role=status]").filter(has_text=text).first.wait_for()
-
-
-def timeline(page):
-    rows = page.locator("section.card:has(h2:text-is('处理记录')) tbody tr")
-    return [[c.strip() for c in r.locator("td").all_inner_texts()] for r in rows.all()]
 
 
 def clocks(page):
@@ -69,16 +37,6 @@ def clocks(page):
         label, due, state = (c.strip() for c in r.locator("td").all_inner_texts())
         out.setdefault(label.split(" ", 1)[-1], []).append((due, state))
     return out
-
-
-def in_order(rows, expected):
-    """Each (time, kind, actor, text fragment) of `expected` is a row of the timeline, in that order."""
-    i = 0
-    for at, kind, actor, fragment in expected:
-        while i < len(rows) and not (rows[i][:3] == [at, kind, actor] and fragment in rows[i][3]):
-            i += 1
-        assert i < len(rows), f"{at} {kind} {actor} «{fragment}» missing or out of order in {rows}"
-        i += 1
 
 
 # R-CMP-03, R-CMP-06, R-CMP-07, R-CMP-12, R-CMP-14, R-CMP-15, R-CMP-23, R-CMP-24, R-CMP-27, R-CMP-32,

@@ -9,15 +9,13 @@ Time: the live server runs in this process, so `django.utils.timezone.now` is mo
 tests move it (a monkeypatched clock, no freezegun); it keeps ticking in real time from where it is set.
 """
 
-from datetime import datetime, timedelta
-
 import pytest
 from django.utils import timezone
 
 from callbacks.models import Callback
 from core import deadlines
 from core.models import Notification
-from core.testing.personas import PASSWORD
+from core.testing.browser import in_order, local, login, moving_clock, ok, timeline
 from repairs import services as repair_services
 from repairs.models import LossRecord, RepairOrder
 from servicedesk.models import ServiceRequest
@@ -27,39 +25,13 @@ from .conftest import tiny_png
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def local(y, m, d, hh=0, mm=0, ss=0) -> datetime:
-    return timezone.make_aware(datetime(y, m, d, hh, mm, ss))
-
-
 def hm(dt) -> str:
     return f"{timezone.localtime(dt):%m-%d %H:%M}"
 
 
 @pytest.fixture
 def clock(monkeypatch):
-    """clock(moment) sets "now" (it then runs on in real time)."""
-    real = timezone.now
-    state = {"offset": timedelta(0)}
-    monkeypatch.setattr(timezone, "now", lambda: real() + state["offset"])
-
-    def set_to(moment):
-        state["offset"] = moment - real()
-
-    return set_to
-
-
-def login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
-def ok(page, text):
-    """A successful POST redirects back with a message."""
-    page.locator("#flash [role=status]").filter(has_text=text).first.wait_for()
+    return moving_clock(monkeypatch)
 
 
 def step(page, name):
@@ -71,11 +43,6 @@ def submit(page, name):
     ok(page, "已保存")
 
 
-def timeline(page):
-    rows = page.locator("section.card:has(h2:text-is('处理记录')) tbody tr")
-    return [[c.strip() for c in r.locator("td").all_inner_texts()] for r in rows.all()]
-
-
 def clocks(page):
     rows = page.locator("section.card:has(h2:text-is('时限')) tbody tr")
     out = {}
@@ -83,16 +50,6 @@ def clocks(page):
         label, due, state = (c.strip() for c in r.locator("td").all_inner_texts())
         out[label.split(" ", 1)[-1]] = (due, state)
     return out
-
-
-def in_order(rows, expected):
-    """Each (time, kind, actor, text fragment) of `expected` is a row of the timeline, in that order."""
-    i = 0
-    for at, kind, actor, fragment in expected:
-        while i < len(rows) and not (rows[i][:3] == [at, kind, actor] and fragment in rows[i][3]):
-            i += 1
-        assert i < len(rows), f"{at} {kind} {actor} «{fragment}» missing or out of order in {rows}"
-        i += 1
 
 
 # R-REP-03, R-REP-05, R-REP-07, R-REP-08, R-REP-10, R-REP-11, R-REP-15, R-REP-16, R-PAID-06, R-REP-02, R-CB-12

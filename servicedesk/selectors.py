@@ -77,8 +77,10 @@ def about_to_breach(
 
 def request_for_page(*, user, pk: int) -> ServiceRequest:
     return get_object_or_404(
+        # Not the reporter: the page links it by id and shows the name kept on the request, and a join of
+        # the (wide) residents table costs PostgreSQL more planning than it saves (make bench).
         ServiceRequest.objects.restrict(user, "request.view").select_related(
-            "property", "unit", "location", "department", "assignee", "reporter", "created_by"
+            "property", "unit", "location", "department", "assignee", "created_by"
         ),
         pk=pk,
     )

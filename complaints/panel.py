@@ -1,6 +1,7 @@
 """The complaint panel on the shared request page (/servicedesk/<pk>/): the 登记表 fields, the 五清楚一报告
 progress, and the forms of the step the complaint is at (each posting to complaints/views.py)."""
 
+from core.forms import lazy_form
 from core.permissions import can
 from servicedesk.language import STANDARD_PHRASES
 
@@ -13,11 +14,12 @@ S = ComplaintStatus
 
 
 def _form(req, key, factory):
-    """The form the user just posted (with its errors) if it is this one, else a fresh one."""
+    """The form the user just posted (with its errors) if it is this one, else a fresh one made when the page
+    draws it ({% lazyform %}: the panel's forms stay closed until opened)."""
     posted = getattr(req, "_complaint_form", None)
     if posted and posted[0] == key:
         return posted[1]
-    return factory()
+    return lazy_form(factory)
 
 
 def complaint_panel(req, user):
@@ -77,8 +79,9 @@ def complaint_panel(req, user):
         ctx["judge_form"] = _form(req, "judge", lambda: f.JudgeForm(prop=prop, auto_id="cj_%s"))
     if ctx["can_propose"]:
         ctx["proposal_form"] = _form(req, "proposal", lambda: f.ProposalForm(prop=prop, auto_id="cp_%s"))
-    if ctx["can_instruct"]:
-        ctx["instruct_form"] = _form(req, "instruct", lambda: f.InstructForm(auto_id="ci_%s"))
+    if ctx["can_instruct"]:  # each proposal carries its own plain 批示 field; the form only shows its errors
+        posted = getattr(req, "_complaint_form", None)
+        ctx["instruct_form"] = posted[1] if posted and posted[0] == "instruct" else None
     if ctx["can_complete"]:
         ctx["resolution_form"] = _form(req, "complete", lambda: f.ResolutionForm(auto_id="cc_%s"))
     if ctx["can_reply"]:

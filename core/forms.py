@@ -2,6 +2,7 @@
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from .deadlines import format_windows
@@ -104,3 +105,8 @@ class PlainModelChoiceIterator(ModelChoiceIterator):
             yield ("", self.field.empty_label)
         for obj in self.queryset:
             yield self.choice(obj)
+
+
+def lazy_form(factory):
+    """A form made only when a page draws it ({% lazyform %}: most of a record's step forms stay closed)."""
+    return SimpleLazyObject(factory)

@@ -3,6 +3,7 @@ the handover count, and the fee schedule seeded for every new property."""
 
 from django.utils import timezone
 
+from core.forms import lazy_form
 from core.permissions import can
 from servicedesk.choices import RequestKind
 
@@ -29,55 +30,57 @@ def panel(req, user) -> dict:
     pending_charges = [c for c in data["charges"] if c.resident_confirmed_at is None]
     steps = []
 
-    def offer(name, label, form, allowed=True):
+    def offer(name, label, form_class, allowed=True, **extra):
+        """A step the user may take now; its form is made when opened ({% lazyform %} on the panel)."""
         if allowed:
-            form.auto_id = f"{name}_%s"  # several forms on one page: distinct ids
+            # several forms on one page: distinct ids
+            form = lazy_form(lambda: form_class(prop=prop, auto_id=f"{name}_%s", **extra))
+            if not form_class.base_fields:  # a bare button: drawn with the page
+                form = form_class(prop=prop, auto_id=f"{name}_%s", **extra)
             steps.append({"name": name, "label": label, "form": form})
 
-    kw = {"prop": prop}
     if st == S.REPORTED:
-        offer("notify", "通知工程部取单(R-REP-05)", f.NotifyForm(**kw), dispatch)
+        offer("notify", "通知工程部取单(R-REP-05)", f.NotifyForm, dispatch)
     if st == S.DISPATCHED and not req.is_emergency:
-        offer("collect", "工程部接单签字(R-REP-07/08)", f.CollectForm(**kw), work)
+        offer("collect", "工程部接单签字(R-REP-07/08)", f.CollectForm, work)
     if st in {S.COLLECTED, S.ON_HOLD} or (st == S.DISPATCHED and req.is_emergency):
-        offer("arrive", "到场", f.ArriveForm(**kw, initial={"cs_on_site": req.is_emergency}), work)
+        offer("arrive", "到场", f.ArriveForm, work, initial={"cs_on_site": req.is_emergency})
     if st in {S.COLLECTED, S.ARRIVED}:
-        offer("hold", "暂停:缺料 / 业户不在(R-REP-12/13)", f.HoldForm(**kw), dispatch)
+        offer("hold", "暂停:缺料 / 业户不在(R-REP-12/13)", f.HoldForm, dispatch)
     if st == S.ON_HOLD:
-        offer("resume", "恢复维修", f.ResumeForm(**kw), work)
-        offer("reschedule", "改约时间(R-REP-13)", f.RescheduleForm(**kw), dispatch)
-        offer("follow_up", "跟进记录(R-REP-12)", f.FollowUpForm(**kw), dispatch)
+        offer("resume", "恢复维修", f.ResumeForm, work)
+        offer("reschedule", "改约时间(R-REP-13)", f.RescheduleForm, dispatch)
+        offer("follow_up", "跟进记录(R-REP-12)", f.FollowUpForm, dispatch)
     if st == S.ARRIVED:
         initial = {"signer_role": "clubhouse" if order.scope == RepairScope.CLUBHOUSE else ""}
-        offer("complete", "完工签字(R-REP-10/21)", f.CompleteForm(**kw, initial=initial), work)
+        offer("complete", "完工签字(R-REP-10/21)", f.CompleteForm, work, initial=initial)
     if st == S.COMPLETED:
         if not order.signer_name:
-            offer("sign", "补签(业户/会所人员)", f.SignForm(**kw), work)
+            offer("sign", "补签(业户/会所人员)", f.SignForm, work)
         if not order.engineer_reported_at:
-            offer("report", "工程部电话通知客服完工(R-REP-11/19)", f.EmptyForm(**kw), work)
-        offer("confirm", "客服与业户确认使用正常(R-REP-11)", f.ConfirmForm(**kw), dispatch)
+            offer("report", "工程部电话通知客服完工(R-REP-11/19)", f.EmptyForm, work)
+        offer("confirm", "客服与业户确认使用正常(R-REP-11)", f.ConfirmForm, dispatch)
     if order.scope == RepairScope.UNIT and order.spare_key_allowed and st in OPEN_STATUSES:
         if not order.spare_key_reconfirmed_at:
-            offer("reconfirm", "复核备用钥匙入户授权(R-REP-14)", f.ReconfirmForm(**kw), dispatch)
+            offer("reconfirm", "复核备用钥匙入户授权(R-REP-14)", f.ReconfirmForm, dispatch)
         elif open_entry is None and st in {S.COLLECTED, S.ARRIVED, S.ON_HOLD}:
-            offer("key_enter", "备用钥匙入户:三方同时在场(R-REP-14)", f.KeyEnterForm(**kw), key)
+            offer("key_enter", "备用钥匙入户:三方同时在场(R-REP-14)", f.KeyEnterForm, key)
     if open_entry is not None:
-        offer("key_leave", "三方同时离开(R-REP-14)", f.KeyLeaveForm(**kw), key)
+        offer("key_leave", "三方同时离开(R-REP-14)", f.KeyLeaveForm, key)
     if st not in FINISHED_STATUSES:
-        offer("charge", "有偿维修:收费项目(R-REP-15/16)", f.ChargeForm(**kw), charge)
+        offer("charge", "有偿维修:收费项目(R-REP-15/16)", f.ChargeForm, charge)
         if pending_charges:
             offer(
                 "charges_confirm",
                 "业户确认价格(R-REP-15)",
-                f.ChargesConfirmForm(**kw, initial={"resident_name": req.reporter_name}),
+                f.ChargesConfirmForm,
                 charge,
+                initial={"resident_name": req.reporter_name},
             )
         if data["charges"]:
-            offer(
-                "payment", "交费方式", f.PaymentForm(**kw, initial={"method": order.payment_method}), charge
-            )
+            offer("payment", "交费方式", f.PaymentForm, charge, initial={"method": order.payment_method})
     if req.is_emergency and st != S.CANCELLED:
-        offer("loss", "损失记录(R-REP-27)", f.LossForm(**kw), dispatch)
+        offer("loss", "损失记录(R-REP-27)", f.LossForm, dispatch)
         if order.completed_at and (report is None or report.status == AccidentReportStatus.DRAFT):
             initial = {"severity": order.severity, "facts": req.description}
             if report is not None:
@@ -90,16 +93,17 @@ def panel(req, user) -> dict:
             offer(
                 "accident_report",
                 "《事故报告》(R-REP-28)",
-                f.AccidentReportForm(**kw, initial=initial),
+                f.AccidentReportForm,
                 dispatch,
+                initial=initial,
             )
         if report is not None and report.status == AccidentReportStatus.DRAFT:
-            offer("accident_submit", "上报客服主管", f.EmptyForm(**kw), dispatch)
+            offer("accident_submit", "上报客服主管", f.EmptyForm, dispatch)
         if report is not None and report.status == AccidentReportStatus.SUBMITTED:
             offer(
                 "accident_ack",
                 "主管阅示《事故报告》",
-                f.AcknowledgeForm(**kw),
+                f.AcknowledgeForm,
                 can(user, "repairs.accident_ack", pid),
             )
     return {

@@ -1,6 +1,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from core.attachments import attachments_for
 from core.choices import DeadlineState
@@ -99,5 +100,6 @@ def request_page(*, request: ServiceRequest, timeline_limit: int = 500) -> dict:
             .order_by("started_at")
         ),
         "photos": list(attachments_for(request)),
-        "history": history_for(request),
+        # Read when the 变更记录 tab is opened (a {% lazyform %} of the page), not with every page.
+        "history": SimpleLazyObject(lambda: history_for(request)),
     }

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 from core.deadlines import span_text
 from core.errors import DomainError
 from core.exports import xlsx_response
+from core.forms import lazy_form
 from core.masking import mask_phone
 from core.permissions import can
-from core.views.generic import ServiceStepView
+from core.views.generic import ServiceStepView, render_page
 
 from . import selectors, services
 from .choices import Channel, Priority, RequestKind
@@ -143,7 +144,13 @@ def detail(request, pk):
 
 def render_request_page(request, req, *, status: int = 200, **forms):
     """The one request page; kinds re-render it (e.g. with a refusal, status 400) from their own views."""
-    return render(request, "servicedesk/detail.html", _detail_context(request, req, **forms), status=status)
+    return render_page(
+        request,
+        "servicedesk/detail.html",
+        _detail_context(request, req, **forms),
+        url=reverse("servicedesk:detail", args=[req.pk]),
+        status=status,
+    )
 
 
 def _detail_context(request, req, **forms):
@@ -161,13 +168,16 @@ def _detail_context(request, req, **forms):
         panel=panel,
         # A kind may hide the content from some readers (R-HELP-11 confidential enquiries).
         description=panel.get("description", req.description) if panel else req.description,
-        note_form=forms.get("note_form") or NoteForm(),
+        # The step forms are drawn when opened ({% lazyform %}); a posted one comes back with its errors.
+        note_form=forms.get("note_form") or lazy_form(NoteForm),
         assign_form=forms.get("assign_form")
-        or AssignForm(
-            prop=req.property, initial={"department": req.department_id, "assignee": req.assignee_id}
+        or lazy_form(
+            lambda: AssignForm(
+                prop=req.property, initial={"department": req.department_id, "assignee": req.assignee_id}
+            )
         ),
-        feedback_form=forms.get("feedback_form") or FeedbackForm(),
-        photo_form=PhotoForm(),
+        feedback_form=forms.get("feedback_form") or lazy_form(FeedbackForm),
+        photo_form=forms.get("photo_form") or lazy_form(PhotoForm),
         can_note=can(user, "request.note", req.property_id),
         can_assign=can(user, "request.assign", req.property_id),
         masked_phone=mask_phone(req.contact_phone),

@@ -16,7 +16,7 @@ from complaints import services as complaint_services
 from complaints.models import Complaint
 from core import deadlines
 from core.models import Deadline, Department, Notification
-from core.testing.browser import in_order, local, login, moving_clock, ok, timeline
+from core.testing.browser import in_order, local, login, moving_clock, ok, open_forms, timeline
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,6 +27,7 @@ def clock(monkeypatch):
 
 
 def form(page, action):
+    open_forms(page)
     return page.locator(f"form[action='{action}']")
 
 

@@ -66,26 +66,26 @@ def test_unit_lookup_lists_current_occupants(world, zhang, client_as):
     )
 
 
-# R-CMP-27, R-LANG-07: the panel shows the progress and the language check on the reply textarea.
+# R-CMP-27, R-LANG-07: the panel shows the progress; the reply form (opened on demand) carries the language
+# check on its textarea.
 def test_panel_on_request_page(world, make_complaint, client_as):
     comp = make_complaint()
-    r = client_as(world.supervisor).get(f"/servicedesk/{comp.pk}/")
+    sup = client_as(world.supervisor)
+    r = sup.get(f"/servicedesk/{comp.pk}/")
     body = r.content.decode()
     assert r.status_code == 200
-    for text in (
-        "客户投诉登记表",
-        "五清楚,一报告",
-        "听清楚",
-        "复清楚",
-        "投诉判断",
-        "/servicedesk/language-check/",
-        "cr_reply",
-    ):
+    for text in ("客户投诉登记表", "五清楚,一报告", "听清楚", "复清楚", "投诉判断", 'data-form="judge"'):
         assert text in body, text
+    assert "cr_reply" not in body  # the forms are drawn when opened
+    reply = sup.get(f"/servicedesk/{comp.pk}/", {"form": "reply"}).content.decode()
+    assert "/servicedesk/language-check/" in reply and 'id="cr_reply"' in reply
+    assert "客户投诉登记表" not in reply  # the form alone
     # R-CMP-09: the 分类 row names the complaint type, not its stored code.
     assert f"<dd>{BasicType(comp.request.category).label} · " in body
-    desk = client_as(world.frontdesk).get(f"/servicedesk/{comp.pk}/").content.decode()
-    assert "保存判断" not in desk  # the front desk does not judge
+    desk = client_as(world.frontdesk)
+    assert 'data-form="judge"' not in desk.get(f"/servicedesk/{comp.pk}/").content.decode()  # no judging
+    judge = desk.get(f"/servicedesk/{comp.pk}/", {"form": "judge"}).content.decode()
+    assert "保存判断" not in judge and "此操作当前不可办理" in judge
     assert client_as(world.frontdesk2).get(f"/servicedesk/{comp.pk}/").status_code == 404
 
 

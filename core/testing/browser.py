@@ -53,3 +53,12 @@ def in_order(rows, expected):
             i += 1
         assert i < len(rows), f"{at} {kind} {actor} «{fragment}» missing or out of order in {rows}"
         i += 1
+
+
+def open_forms(page):
+    """Open every closed step form of a record's page ({% lazyform %}: drawn when opened) and wait until each
+    has arrived. A clerk opens the one she needs; the tests open them all."""
+    closed = page.locator("details.lazy-form:not([open]) > summary")
+    while closed.count():
+        closed.first.click()
+    page.wait_for_function("!document.querySelector('details.lazy-form .lazy-pending')")

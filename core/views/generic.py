@@ -7,6 +7,7 @@
 - ServiceStepView: one step on a record (form → service → message → redirect, or the record's page again).
 - ServiceCreateView: a page that records something new in the property the user works in.
 - requested_property / apply_domain_error / hx_redirect: the small pieces function views share.
+- render_page: a record's page whose step forms are drawn when opened ({% lazyform %}, `?form=<key>`).
 """
 
 from django import forms
@@ -14,8 +15,10 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView
 
@@ -61,6 +64,28 @@ def hx_redirect(request, url: str):
         resp.status_code = 204
         resp["HX-Redirect"] = url
     return resp
+
+
+def render_page(request, template_name: str, context: dict, *, url: str, status: int = 200):
+    """A record's page with its {% lazyform %} step forms closed; `?form=<key>` answers that form alone (what
+    opening it fetches). A form the record no longer offers (its state moved on, the user's role) answers
+    a short message instead. `url` is the record's page: the forms are fetched from it whatever URL drew it
+    (a refused step re-draws the page from the step's URL)."""
+    from core.templatetags.lazyform import ONLY, OUT, URL
+
+    context[URL] = url
+    key = request.GET.get("form")
+    if not key:
+        return HttpResponse(render_to_string(template_name, context, request), status=status)
+    context[ONLY], context[OUT] = key, {}
+    render_to_string(template_name, context, request)
+    html = context[OUT].get(key)
+    if html is None:
+        html = format_html(
+            '<p class="muted">{}</p>',
+            _("此操作当前不可办理,请刷新页面。(Not available now: reload the page.)"),
+        )
+    return HttpResponse(html)
 
 
 class ScopedMixin(LoginRequiredMixin):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from callbacks.models import Callback
 from core import deadlines
 from core.models import Notification
-from core.testing.browser import in_order, local, login, moving_clock, ok, timeline
+from core.testing.browser import in_order, local, login, moving_clock, ok, open_forms, timeline
 from repairs import services as repair_services
 from repairs.models import LossRecord, RepairOrder
 from servicedesk.models import ServiceRequest
@@ -35,6 +35,7 @@ def clock(monkeypatch):
 
 
 def step(page, name):
+    open_forms(page)
     return page.locator(f"form#step-{name}")
 
 
@@ -99,8 +100,8 @@ def test_paid_in_unit_repair_with_an_off_list_part_and_the_20_percent_fee(live_s
 
     # 09:25 — the work needs the listed labour and a 恒温阀芯 not on the list: parts + 20% service fee.
     clock(local(2030, 1, 7, 9, 25))
-    tap = page.locator("#charge_price_item option", has_text="换水龙头").first.get_attribute("value")
     charge = step(page, "charge")
+    tap = charge.locator("#charge_price_item option", has_text="换水龙头").first.get_attribute("value")
     charge.locator("#charge_kind").select_option("labour")
     charge.locator("#charge_price_item").select_option(tap)
     submit(page, "charge")
@@ -254,6 +255,7 @@ def test_emergency_leak_no_paper_first_notified_at_once_and_reported(live_server
 
     # 10:06 — photos of the scene.
     clock(local(2030, 1, 8, 10, 6))
+    open_forms(page)
     photo = page.locator(f"form[action='/servicedesk/{req.pk}/photo/']")
     photo.locator("input[name=file]").set_input_files(
         {"name": "leak.png", "mimeType": "image/png", "buffer": tiny_png()}

@@ -127,8 +127,10 @@ def overdue(request):
     for r in over + soon:
         r.url = f"{base}{r.pk}/"
         r.kind_label = kinds.get(r.kind, r.kind)
-        r.status_label = workflow_for(r.kind).label(r.status)
-        r.who = r.assignee or r.department or "—"
+        # Plain strings: a lazy label is translated again at every use in the template.
+        r.status_label = str(workflow_for(r.kind).label(r.status))
+        r.who = str(r.assignee or r.department or "—")
+        r.clock_label = str(r.clock_label)
         due = timezone.localtime(r.clock_due_at)
         r.due_text = due.strftime("%m-%d %H:%M" if due.year == today.year else "%Y-%m-%d %H:%M")
         r.span_text = span_text(abs(now - r.clock_due_at))

@@ -157,14 +157,15 @@ def _report_serious(c: Complaint, actor, why: str) -> None:
     tick(c, Step.REPORT, actor)
 
 
-def restart_month_clock(c: Complaint) -> None:
-    """R-CMP-10 (3): a 成立 complaint is to be resolved within one month of intake."""
+def restart_month_clock(c: Complaint, *, reopened: bool = False) -> None:
+    """R-CMP-10 (3): a 成立 complaint is to be resolved within one month of intake. A reopened complaint runs
+    the clock again to the same due time; its label tells it apart from the first, met one."""
     req = c.request
     due = add_month(req.received_at)
     sd.clock_start(
         req,
         kind=wf.CLOCK_MONTH,
-        label=_("一个月内解决"),
+        label=_("一个月内解决(重开后)") if reopened else _("一个月内解决"),
         duration=due - req.received_at,
         start=req.received_at,
     )

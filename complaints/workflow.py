@@ -119,7 +119,7 @@ def on_reopened(req, actor, data):
     c.checklist = {k: v for k, v in c.checklist.items() if k not in (Step.FOLLOW, Step.REPLY)}
     c.save(update_fields=["instructed_proposal", "handled_at", "checklist"])
     c.proposals.update(chosen=False)
-    restart_month_clock(c)
+    restart_month_clock(c, reopened=True)
 
 
 def on_finished(req, actor, data):

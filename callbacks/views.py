@@ -9,6 +9,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
@@ -149,12 +151,12 @@ def callback_new(request):
             ),
         )
         if cb:
-            messages.success(request, "回访已安排。")
+            messages.success(request, _("回访已安排。"))
             return redirect(cb)
     return render(
         request,
         "callbacks/form_page.html",
-        {"form": form, "title": "安排回访", "prop": prop, "props": _props(request, "callback.plan")},
+        {"form": form, "title": _("安排回访"), "prop": prop, "props": _props(request, "callback.plan")},
         status=status,
     )
 
@@ -236,7 +238,7 @@ class CallbackStep(ServiceStepView):
 
     action = "callback.view"
     record_kwarg = "callback"
-    success_message = "已保存。"
+    success_message = gettext_lazy("已保存。")
 
     def get_object(self):
         return selectors.callback_for_page(user=self.request.user, pk=self.kwargs["pk"])
@@ -261,7 +263,7 @@ callback_assign = CallbackStep.as_view(
 def callback_issue(request, pk):
     cb = selectors.callback_for_page(user=request.user, pk=pk)
     services.callback_issue(actor=request.user, callback=cb)
-    messages.success(request, "回访记录表已发出。")
+    messages.success(request, _("回访记录表已发出。"))
     return redirect(cb)
 
 
@@ -293,7 +295,7 @@ def _simple_list_page(request, *, model, form_cls, template, create, title, take
             raise PermissionDenied
         obj, status = _apply(request, form, lambda d: create(prop, d))
         if obj:
-            messages.success(request, "已登记,回访已安排。")
+            messages.success(request, _("已登记,回访已安排。"))
             return redirect(f"{request.path}?property={prop.pk}")
     rows = (
         model.objects.restrict(request.user, "callback.view")
@@ -316,7 +318,7 @@ def contracts(request):
         model=SpecialServiceContract,
         form_cls=f.ContractForm,
         template="callbacks/contracts.html",
-        title="特约服务",
+        title=_("特约服务"),
         create=lambda prop, d: services.contract_create(
             actor=request.user,
             prop=prop,
@@ -336,7 +338,7 @@ def activities(request):
         model=Activity,
         form_cls=f.ActivityForm,
         template="callbacks/activities.html",
-        title="文体活动",
+        title=_("文体活动"),
         takes_prop=False,
         create=lambda prop, d: services.activity_create(actor=request.user, prop=prop, **d),
     )
@@ -396,12 +398,12 @@ def plan_new(request):
             request, form, lambda d: services.visit_plan_create(actor=request.user, prop=prop, **d)
         )
         if plan:
-            messages.success(request, "业主回访计划已制定。")
+            messages.success(request, _("业主回访计划已制定。"))
             return redirect(plan)
     return render(
         request,
         "callbacks/form_page.html",
-        {"form": form, "title": "制定业主回访计划", "prop": prop, "props": _props(request, "visit.plan")},
+        {"form": form, "title": _("制定业主回访计划"), "prop": prop, "props": _props(request, "visit.plan")},
         status=status,
     )
 
@@ -479,14 +481,14 @@ def visit_new(request):
             lambda d: services.visit_record(actor=request.user, prop=prop, plan_entry=entry, **d),
         )
         if visit:
-            messages.success(request, "《建议/意见登记表》已登记,已报客服主管和管理处经理。")
+            messages.success(request, _("《建议/意见登记表》已登记,已报客服主管和管理处经理。"))
             return redirect(visit)
     return render(
         request,
         "callbacks/form_page.html",
         {
             "form": form,
-            "title": "登记《建议/意见登记表》" + (f" · {entry.resident.name}" if entry else ""),
+            "title": _("登记《建议/意见登记表》") + (f" · {entry.resident.name}" if entry else ""),
             "prop": prop,
             "props": [] if entry else _props(request, "visit.record"),
         },
@@ -538,7 +540,7 @@ def visit_print(request, pk):
 class VisitStep(ServiceStepView):
     action = "visit.view"
     record_kwarg = "visit"
-    success_message = "已保存。"
+    success_message = gettext_lazy("已保存。")
 
     def get_object(self):
         return _visit(self.request, self.kwargs["pk"])
@@ -660,10 +662,10 @@ def report_generate(request):
         ),
     )
     if rep:
-        messages.success(request, "统计分析报告已生成。")
+        messages.success(request, _("统计分析报告已生成。"))
         return redirect(rep)
     errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
-    messages.error(request, errors or "生成失败。")
+    messages.error(request, errors or _("生成失败。"))
     y, q = form.data.get("year", ""), form.data.get("quarter", "")
     return redirect(f"{reverse('callbacks:analysis')}?property={prop.pk}&year={y}&quarter={q}")
 
@@ -710,7 +712,7 @@ def report_detail(request, pk):
 class ReportStep(ServiceStepView):
     action = "callback.analysis"
     record_kwarg = "report"
-    success_message = "已保存。"
+    success_message = gettext_lazy("已保存。")
 
     def get_object(self):
         return _report(self.request, self.kwargs["pk"])
@@ -736,7 +738,7 @@ report_send = ReportStep.as_view(
 def report_file(request, pk):
     rep = _report(request, pk)
     services.report_file(actor=request.user, report=rep)
-    messages.success(request, "已归档。")
+    messages.success(request, _("已归档。"))
     return redirect(rep)
 
 
@@ -765,7 +767,7 @@ def surveys(request):
             ),
         )
         if s:
-            messages.success(request, "调查已创建。")
+            messages.success(request, _("调查已创建。"))
             return redirect(s)
     rows = (
         Survey.objects.restrict(request.user, "survey.view")
@@ -828,7 +830,7 @@ class SurveyResponse(SurveyStep):
 
     form_class = f.SurveyResponseForm
     form_key = "response_form"
-    success_message = "调查表已录入。"
+    success_message = gettext_lazy("调查表已录入。")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "survey": self.object}
@@ -849,5 +851,5 @@ survey_report = SurveyStep.as_view(
     form_class=f.SurveyReportForm,
     form_key="report_form",
     service=services.survey_report,
-    success_message="统计结果与整改措施已上报。",
+    success_message=gettext_lazy("统计结果与整改措施已上报。"),
 )

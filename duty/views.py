@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.attachments import attachments_for
@@ -105,7 +106,7 @@ def entry_add(request):
         else:
             day = timezone.localtime(entry.occurred_at).date()
             if not is_htmx(request):
-                messages.success(request, "已记录。")
+                messages.success(request, _("已记录。"))
                 return redirect(_with_property(reverse("duty:day", args=[day.isoformat()]), prop))
             return render(request, "duty/_partials/day_body.html", _day_context(request, prop, day))
     else:
@@ -131,7 +132,7 @@ def day_sign(request, day):
         ctx = _day_context(request, prop, d)
         ctx["sign_error"] = exc.message
         return render(request, "duty/day.html", ctx, status=exc.status_code)
-    messages.success(request, f"{d:%Y-%m-%d} 的值班记录已签字。")
+    messages.success(request, _("%(date)s 的值班记录已签字。") % {"date": f"{d:%Y-%m-%d}"})
     return redirect(_with_property(reverse("duty:day", args=[d.isoformat()]), prop))
 
 
@@ -200,7 +201,7 @@ def entry_edit(request, pk):
             return render(
                 request, "duty/entry.html", _entry_context(request, entry, form=form), status=exc.status_code
             )
-        messages.success(request, "已修改。")
+        messages.success(request, _("已修改。"))
         return redirect("duty:entry", entry.pk)
     return render(request, "duty/entry.html", _entry_context(request, entry, form=form), status=400)
 
@@ -218,7 +219,7 @@ def entry_void(request, pk):
         return render(
             request, "duty/entry.html", _entry_context(request, entry, void_form=form), status=exc.status_code
         )
-    messages.success(request, "记录已作废。")
+    messages.success(request, _("记录已作废。"))
     return redirect("duty:entry", entry.pk)
 
 
@@ -252,7 +253,7 @@ def report_create(request, entry_pk):
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
                 status = exc.status_code
             else:
-                messages.success(request, "报告已保存为草稿,请上传现场照片后提交。")
+                messages.success(request, _("报告已保存为草稿,请上传现场照片后提交。"))
                 return redirect(report)
         else:
             status = 400
@@ -337,7 +338,7 @@ def report_edit(request, pk):
         pk,
         "duty.write",
         lambda r: services.special_report_update(actor=request.user, report=r, **form.cleaned_data),
-        "报告已修改。",
+        _("报告已修改。"),
     )
 
 
@@ -358,7 +359,7 @@ def report_photo(request, pk):
         pk,
         "duty.write",
         lambda r: services.special_report_add_photo(actor=request.user, report=r, upload=upload),
-        "照片已上传。",
+        _("照片已上传。"),
     )
 
 
@@ -370,7 +371,7 @@ def report_submit(request, pk):
         pk,
         "duty.write",
         lambda r: services.special_report_submit(actor=request.user, report=r),
-        "报告已提交。",
+        _("报告已提交。"),
     )
 
 
@@ -384,7 +385,7 @@ def report_acknowledge(request, pk):
         lambda r: services.special_report_acknowledge(
             actor=request.user, report=r, comment=request.POST.get("comment", "")
         ),
-        "已阅示。",
+        _("已阅示。"),
     )
 
 
@@ -537,7 +538,7 @@ def handover_update(request, pk):
             anomaly_explanation=request.POST.get("anomaly_explanation", ""),
             follow_ups=request.POST.get("follow_ups", ""),
         ),
-        "交接内容已保存。",
+        _("交接内容已保存。"),
     )
 
 
@@ -589,7 +590,7 @@ def handover_hand_over(request, pk):
         lambda h: services.handover_hand_over(
             actor=request.user, handover=h, unfinished_reason=form.cleaned_data.get("unfinished_reason", "")
         ),
-        "已交班,等待接班人确认。",
+        _("已交班,等待接班人确认。"),
         form_name="hand_over_form",
         form=form,
     )
@@ -602,7 +603,7 @@ def handover_confirm(request, pk):
         request,
         pk,
         lambda h: services.handover_confirm(actor=request.user, handover=h),
-        "已确认接班,开始值班。",
+        _("已确认接班,开始值班。"),
     )
 
 
@@ -617,7 +618,7 @@ def handover_reject(request, pk):
         lambda h: services.handover_reject(
             actor=request.user, handover=h, reason=request.POST.get("reason", "")
         ),
-        "已退回交班人。",
+        _("已退回交班人。"),
         form_name="reject_form",
         form=form,
     )

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.attachments import attachments_for
@@ -242,7 +243,7 @@ def _create(request, key):
                 apply_domain_error(form, exc)
                 status = exc.status_code
             else:
-                messages.success(request, f"已登记 {obj}。")
+                messages.success(request, _("已登记 %(obj)s。") % {"obj": obj})
                 return redirect(obj)
         else:
             status = 400
@@ -559,7 +560,7 @@ STEP_VIEWS = {
         form_class=a.form,
         form_key=a.name,
         call=a.call,
-        success_message=f"{a.label}:已完成。",
+        success_message=lambda result, label=a.label: _("%(label)s:已完成。") % {"label": label},
     )
     for key, cfg in DETAILS.items()
     for a in cfg["actions"]
@@ -613,7 +614,9 @@ def laundry_collect(request):
                 apply_domain_error(form, exc)
                 status = exc.status_code
             else:
-                messages.success(request, f"{rnd} 班次已送洗 {rnd.orders.count()} 单。")
+                messages.success(
+                    request, _("%(round)s 班次已送洗 %(n)s 单。") % {"round": rnd, "n": rnd.orders.count()}
+                )
                 return redirect(rnd)
         else:
             status = 400
@@ -655,7 +658,7 @@ def laundry_round(request, pk):
                 apply_domain_error(form, exc)
                 status = exc.status_code
             else:
-                messages.success(request, "送回单号与件数核对一致,双方已签字。")
+                messages.success(request, _("送回单号与件数核对一致,双方已签字。"))
                 return redirect(rnd)
         else:
             status = 400
@@ -726,7 +729,7 @@ def cash_replenish(request):
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, "已向管理处申请补充备用金。")
+        messages.success(request, _("已向管理处申请补充备用金。"))
     return redirect("errands:cash")
 
 
@@ -744,5 +747,5 @@ def cash_receive(request, pk):
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, "备用金已补充。")
+        messages.success(request, _("备用金已补充。"))
     return redirect("errands:cash")

@@ -160,7 +160,11 @@ def receive(request):
     except DomainError as exc:
         ctx = _desk_context(request, prop, error=str(exc.message), form=p)
         return render(request, "parcels/desk.html", ctx, status=exc.status_code)
-    messages.success(request, f"已登记:{parcel.unit.label} {parcel.resident.name} {parcel.tracking_no}")
+    messages.success(
+        request,
+        _("已登记:%(unit)s %(name)s %(tracking_no)s")
+        % {"unit": parcel.unit.label, "name": parcel.resident.name, "tracking_no": parcel.tracking_no},
+    )
     return redirect(f"/parcels/?property={prop.pk}")
 
 
@@ -232,7 +236,9 @@ def bulk(request):
         except DomainError as exc:
             ctx.update(error=str(exc.message), rows=_grid(rows, {}), post=request.POST)
             return render(request, "parcels/bulk.html", ctx, status=exc.status_code)
-        messages.success(request, f"已登记 {batch.count} 件({batch.courier})。")
+        messages.success(
+            request, _("已登记 %(n)s 件(%(courier)s)。") % {"n": batch.count, "courier": batch.courier}
+        )
         return redirect("parcels:batch", batch.pk)
     ctx["rows"] = _grid([], {})
     ctx["post"] = {}
@@ -274,7 +280,7 @@ def batch_slips(request, pk):
         batch.parcels.filter(pk__in=ids, status__in=[ParcelStatus.RECEIVED, ParcelStatus.NOTIFIED])
     )
     if not parcels:
-        messages.error(request, "请勾选需要填发通知单的快件。(Choose the items.)")
+        messages.error(request, _("请勾选需要填发通知单的快件。(Choose the items.)"))
         return redirect("parcels:batch", batch.pk)
     try:
         slips = services.slips_issue_bulk(actor=request.user, parcels=parcels)
@@ -340,7 +346,7 @@ def parcel_notify(request, pk):
             owner_choice=p.get("owner_choice", ""),
             note=p.get("note", ""),
         ),
-        "已记录通知。",
+        _("已记录通知。"),
     )
 
 
@@ -353,7 +359,7 @@ def parcel_reason(request, pk):
         lambda parcel: services.parcel_note_reason(
             actor=request.user, parcel=parcel, reason=request.POST.get("reason", "")
         ),
-        "已记录未领原因。",
+        _("已记录未领原因。"),
     )
 
 
@@ -364,7 +370,7 @@ def parcel_slip(request, pk):
         slip = services.slip_issue(actor=request.user, parcel=parcel, serial=_int(request.POST.get("serial")))
         request._slip = slip
 
-    resp = _parcel_action(request, pk, issue, "已填发邮件接收通知单。")
+    resp = _parcel_action(request, pk, issue, _("已填发邮件接收通知单。"))
     if getattr(request, "_slip", None) is not None and resp.status_code == 302:
         return redirect("parcels:slip_print", request._slip.pk)
     return resp
@@ -387,7 +393,7 @@ def parcel_release(request, pk):
             id_checked=_b(request, "id_checked"),
             owner_signed=_b(request, "owner_signed"),
         ),
-        "已签收。",
+        _("已签收。"),
     )
 
 
@@ -400,7 +406,7 @@ def parcel_return(request, pk):
         lambda parcel: services.parcel_return(
             actor=request.user, parcel=parcel, reason=request.POST.get("reason", "")
         ),
-        "已退回。",
+        _("已退回。"),
     )
 
 
@@ -444,7 +450,7 @@ def slip_void_next(request):
         )
     except DomainError as exc:
         return _slips_page(request, prop, error=str(exc.message), status=exc.status_code)
-    messages.success(request, f"{slip.number} 已作废登记。")
+    messages.success(request, _("%(number)s 已作废登记。") % {"number": slip.number})
     return redirect(f"/parcels/slips/?property={prop.pk}")
 
 
@@ -456,7 +462,7 @@ def slips_bind(request):
         bound = services.slips_bind(actor=request.user, prop=prop)
     except DomainError as exc:
         return _slips_page(request, prop, error=str(exc.message), status=exc.status_code)
-    messages.success(request, f"已倒序装订 {len(bound)} 张通知单。")
+    messages.success(request, _("已倒序装订 %(n)s 张通知单。") % {"n": len(bound)})
     return redirect(f"/parcels/slips/print/?ids={','.join(str(s.pk) for s in bound)}")
 
 
@@ -503,7 +509,7 @@ def slip_followup(request, pk):
         lambda s: services.slip_followup_record(
             actor=request.user, slip=s, reached=_b(request, "reached"), note=request.POST.get("note", "")
         ),
-        "已记录72小时回访。",
+        _("已记录72小时回访。"),
     )
 
 
@@ -514,7 +520,7 @@ def slip_void(request, pk):
         request,
         pk,
         lambda s: services.slip_void(actor=request.user, slip=s, reason=request.POST.get("reason", "")),
-        "已作废。",
+        _("已作废。"),
     )
 
 
@@ -522,7 +528,7 @@ def slip_void(request, pk):
 @require_POST
 def slip_door(request, pk):
     return _slip_action(
-        request, pk, lambda s: services.slip_door_delivered(actor=request.user, slip=s), "已记录首联送达。"
+        request, pk, lambda s: services.slip_door_delivered(actor=request.user, slip=s), _("已记录首联送达。")
     )
 
 
@@ -533,7 +539,7 @@ def slip_review(request, pk):
         request,
         pk,
         lambda s: services.slip_review(actor=request.user, slip=s),
-        "已审核。",
+        _("已审核。"),
         action="parcels.review",
     )
 
@@ -610,9 +616,9 @@ def counts(request):
                 request, "parcels/counts.html", _counts_ctx(request, prop, error=str(exc.message)), status=400
             )
         if c.missing:
-            messages.error(request, f"清点缺失 {len(c.missing)} 件,已立即通知客服主管。")
+            messages.error(request, _("清点缺失 %(n)s 件,已立即通知客服主管。") % {"n": len(c.missing)})
         else:
-            messages.success(request, f"清点无误:{c.found} 件。")
+            messages.success(request, _("清点无误:%(n)s 件。") % {"n": c.found})
         return redirect(f"/parcels/counts/?property={prop.pk}")
     return render(request, "parcels/counts.html", _counts_ctx(request, prop))
 
@@ -657,7 +663,11 @@ def letters(request):
         except DomainError as exc:
             ctx = _letters_ctx(request, prop, error=str(exc.message), form=p)
             return render(request, "parcels/letters.html", ctx, status=exc.status_code)
-        messages.success(request, f"已登记:{letter.addressee_name}({letter.get_match_display()})")
+        messages.success(
+            request,
+            _("已登记:%(name)s(%(match)s)")
+            % {"name": letter.addressee_name, "match": letter.get_match_display()},
+        )
         return redirect(f"/parcels/letters/?property={prop.pk}")
     return render(request, "parcels/letters.html", _letters_ctx(request, prop))
 
@@ -733,7 +743,7 @@ def letter_action(request, pk, op):
         return _letter_page(
             request, Letter.objects.get(pk=letter.pk), error=str(exc.message), status=exc.status_code
         )
-    messages.success(request, "已处理。")
+    messages.success(request, _("已处理。"))
     return redirect(letter.get_absolute_url())
 
 
@@ -765,7 +775,7 @@ def returns_hand_back(request):
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect(f"/parcels/letters/?property={prop.pk}")
-    messages.success(request, f"{n} 封退信已交回邮递员。")
+    messages.success(request, _("%(n)s 封退信已交回邮递员。") % {"n": n})
     return redirect(f"/parcels/letters/?property={prop.pk}")
 
 
@@ -799,7 +809,7 @@ def instructions(request):
                     contact_phone=p.get("contact_phone", ""),
                     note=p.get("note", ""),
                 )
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect(f"/parcels/instructions/?property={prop.pk}")
         except DomainError as exc:
             ctx.update(error=str(exc.message), form=p)
@@ -841,7 +851,7 @@ def faults(request):
                     owner_informed=_b(request, "owner_informed"),
                     owner_agreed=_b(request, "owner_agreed"),
                 )
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect(f"/parcels/faults/?property={prop.pk}")
         except DomainError as exc:
             ctx.update(error=str(exc.message), form=p)

@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.attachments import attachments_for
 from core.errors import DomainError
@@ -69,7 +71,9 @@ def release_create(request):
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
                 status = exc.status_code
             else:
-                messages.success(request, f"已登记放行申请 {rel.number},请电话联系业户确认。")
+                messages.success(
+                    request, _("已登记放行申请 %(number)s,请电话联系业户确认。") % {"number": rel.number}
+                )
                 return redirect(rel)
         else:
             status = 400
@@ -145,31 +149,31 @@ release_confirm = ReleaseStep.as_view(
     form_class=ConfirmPhoneForm,
     form_key="confirm_form",
     service=services.release_confirm_phone,
-    success_message="已记录业户电话确认。",
+    success_message=gettext_lazy("已记录业户电话确认。"),
 )
 release_id_copy = ReleaseStep.as_view(
     action="releases.apply",
     form_class=IdCopyForm,
     form_key="id_form",
     call=lambda u, rel, d: services.release_attach_id_copy(actor=u, release=rel, upload=d["file"]),
-    success_message="已上传经办人证件复印件。",
+    success_message=gettext_lazy("已上传经办人证件复印件。"),
 )
 release_fees = ReleaseStep.as_view(
     action="releases.fees",
     form_class=FeesForm,
     form_key="fees_form",
     service=services.release_confirm_fees,
-    success_message="已确认费用结清。",
+    success_message=gettext_lazy("已确认费用结清。"),
 )
 release_issue = ReleaseStep.as_view(
     action="releases.issue",
     form_class=IssueForm,
     form_key="issue_form",
     service=services.release_issue,
-    success_message="放行条已开具,请打印一式两份。",
+    success_message=gettext_lazy("放行条已开具,请打印一式两份。"),
 )
 release_file = ReleaseStep.as_view(
-    action="releases.apply", service=services.release_file, success_message="放行条已归档。"
+    action="releases.apply", service=services.release_file, success_message=gettext_lazy("放行条已归档。")
 )
 
 
@@ -180,7 +184,7 @@ class ReleaseReapply(ReleaseStep):
     service = staticmethod(services.release_reapply)
 
     def success_message(self, new):
-        return f"已重新办理,新放行条 {new.number}。"
+        return _("已重新办理,新放行条 %(number)s。") % {"number": new.number}
 
     def get_success_url(self, result=None):
         return result.get_absolute_url()
@@ -227,10 +231,16 @@ def exit_check(request, pk):
                 rel.refresh_from_db()
                 if rel.status == ReleaseStatus.PASSED:
                     messages.success(
-                        request, f"{rel.number} 核对相符,已签字放行。请将放行条交回客服中心归档。"
+                        request,
+                        _("%(number)s 核对相符,已签字放行。请将放行条交回客服中心归档。")
+                        % {"number": rel.number},
                     )
                 else:
-                    messages.warning(request, f"{rel.number} 核对不符,已退回携物人,请其到客服中心重新办理。")
+                    messages.warning(
+                        request,
+                        _("%(number)s 核对不符,已退回携物人,请其到客服中心重新办理。")
+                        % {"number": rel.number},
+                    )
                 return redirect("releases:exit_list")
         else:
             error, status = "请选择核对结果。(Choose match or mismatch.)", 400

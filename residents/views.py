@@ -12,6 +12,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
@@ -219,7 +221,7 @@ class ResidentFormView(ServiceFormView):
 class ResidentCreateView(ServiceFormView):
     model = Resident
     action = "resident.edit"
-    title = "新建住户"
+    title = gettext_lazy("新建住户")
 
     def get_form(self, form_class=None):
         form = ResidentForm(**self.get_form_kwargs())
@@ -238,7 +240,7 @@ class ResidentCreateView(ServiceFormView):
 
 
 class ResidentEditView(ResidentFormView):
-    title = "修改住户资料"
+    title = gettext_lazy("修改住户资料")
     form_class = ResidentEditForm
 
     def get_initial(self):
@@ -262,7 +264,7 @@ class ResidentEditView(ResidentFormView):
 
 
 class OccupancyStartView(ResidentFormView):
-    title = "迁入 / 家庭成员变动登记"
+    title = gettext_lazy("迁入 / 家庭成员变动登记")
     form_class = OccupancyStartForm
 
     def perform(self, form):
@@ -290,7 +292,7 @@ class OccupancyStartView(ResidentFormView):
 class OccupancyEndView(ServiceFormView):
     model = Occupancy
     action = "resident.edit"
-    title = "迁出 / 结束入住关系"
+    title = gettext_lazy("迁出 / 结束入住关系")
     form_class = OccupancyEndForm
 
     def dispatch(self, request, *args, **kwargs):
@@ -313,7 +315,7 @@ class OccupancyEndView(ServiceFormView):
 
 
 class ContactPersonChangeView(ResidentFormView):
-    title = "日常联系人变更"
+    title = gettext_lazy("日常联系人变更")
     form_class = ContactPersonForm
 
     def perform(self, form):
@@ -322,7 +324,7 @@ class ContactPersonChangeView(ResidentFormView):
 
 
 class EmergencyContactAddView(ResidentFormView):
-    title = "新增紧急事故联络人"
+    title = gettext_lazy("新增紧急事故联络人")
     form_class = EmergencyContactForm
 
     def perform(self, form):
@@ -339,13 +341,13 @@ def emergency_contact_remove(request, pk):
     services.emergency_contact_remove(
         actor=request.user, contact=contact, reason=request.POST.get("reason", "")
     )
-    messages.success(request, f"已移除紧急联络人 {contact.name}。")
+    messages.success(request, _("已移除紧急联络人 %(name)s。") % {"name": contact.name})
     return redirect(contact.resident)
 
 
 class CorrespondenceAddView(ResidentFormView):
     action = "correspondence.edit"
-    title = "登记往来文件"
+    title = gettext_lazy("登记往来文件")
     form_class = CorrespondenceForm
 
     def perform(self, form):
@@ -358,7 +360,7 @@ class CorrespondenceAddView(ResidentFormView):
 
 
 class ArchiveView(ResidentFormView):
-    title = "归档住户档案"
+    title = gettext_lazy("归档住户档案")
     form_class = ArchiveForm
 
     def perform(self, form):
@@ -380,7 +382,7 @@ def key_customer_toggle(request, pk):
 
 class AccessRequestView(ResidentFormView):
     action = "archive.request"
-    title = "申请查阅完整档案"
+    title = gettext_lazy("申请查阅完整档案")
     form_class = AccessRequestForm
 
     def get_initial(self):
@@ -388,7 +390,7 @@ class AccessRequestView(ResidentFormView):
 
     def perform(self, form):
         services.archive_access_request(actor=self.request.user, resident=self.resident, **form.cleaned_data)
-        messages.success(self.request, "申请已提交,等待客服主管审批。")
+        messages.success(self.request, _("申请已提交,等待客服主管审批。"))
         return self.resident
 
 
@@ -415,7 +417,9 @@ def access_decide(request, pk):
     if not form.is_valid():
         raise DomainError("请选择批准或驳回。(Choose approve or reject.)")
     g = services.archive_access_decide(actor=request.user, grant=grant, **form.cleaned_data)
-    messages.success(request, f"已{g.get_status_display()}:{g.resident.name}")
+    messages.success(
+        request, _("已%(status)s:%(name)s") % {"status": g.get_status_display(), "name": g.resident.name}
+    )
     return redirect("residents:access_queue")
 
 
@@ -476,7 +480,7 @@ def assign(request):
             except DomainError as exc:
                 messages.error(request, str(exc.message))
             else:
-                messages.success(request, f"已分配 {len(made)} 位客户。")
+                messages.success(request, _("已分配 %(n)s 位客户。") % {"n": len(made)})
             return redirect(f"{reverse('residents:assign')}?property={prop.pk}")
     residents = selectors.unassigned_residents(user=request.user, prop=prop, limit=200)
     proposal = selectors.propose_assignment(prop, residents)
@@ -508,7 +512,7 @@ def first_contact(request, pk):
     form = FirstContactForm(request.POST)
     note = form.data.get("note", "")
     services.customer_first_contact_record(actor=request.user, assignment=a, note=note)
-    messages.success(request, "已记录首次联系。")
+    messages.success(request, _("已记录首次联系。"))
     return redirect("residents:my_customers")
 
 
@@ -532,13 +536,13 @@ def roster_import(request):
         if request.POST.get("confirm"):
             stored = request.session.get(SESSION_KEY)
             if not stored or stored.get("property") != prop.pk:
-                messages.error(request, "请重新上传文件。(Upload the file again.)")
+                messages.error(request, _("请重新上传文件。(Upload the file again.)"))
                 return redirect("residents:import")
             data = BytesIO(base64.b64decode(stored["data"]))
             report = services.roster_import(actor=request.user, prop=prop, file=data, dry_run=False)
             if report.written:
                 request.session.pop(SESSION_KEY, None)
-                messages.success(request, f"已导入 {len(report.rows)} 行。")
+                messages.success(request, _("已导入 %(n)s 行。") % {"n": len(report.rows)})
                 return redirect("residents:list")
             ctx["report"] = report
             return render(request, "residents/import.html", ctx, status=400)

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.attachments import attachments_for
@@ -91,7 +93,9 @@ def item_list(request):
             "query_string": query,
             "status": status,
             "q": q,
-            "statuses": [("in_custody", "在库(含挂失)")] + list(StoredStatus.choices) + [("all", "全部")],
+            "statuses": [("in_custody", _("在库(含挂失)"))]
+            + list(StoredStatus.choices)
+            + [("all", _("全部"))],
             "now": timezone.now(),
             "summary": selectors.desk_summary(user=request.user, prop=prop),
             "can_deposit": can(request.user, "storage.deposit", prop.pk),
@@ -110,7 +114,7 @@ class ItemNew(ServiceCreateView):
     hx_redirect = False
 
     def success_message(self, item):
-        return f"已登记寄存,认领单号 {item.ticket_no}。请打印两联认领单。"
+        return _("已登记寄存,认领单号 %(ticket_no)s。请打印两联认领单。") % {"ticket_no": item.ticket_no}
 
     def succeeded(self, item):
         resp = super().succeeded(item)
@@ -187,7 +191,7 @@ item_seal = StoredItemStep.as_view(
     form_class=SealForm,
     form_kwargs=lambda item: {"prop": item.property},
     service=services.stored_item_seal,
-    success_message="已封条。",
+    success_message=gettext_lazy("已封条。"),
 )
 
 
@@ -200,7 +204,7 @@ def item_file(request, pk):
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("storage:item", item.pk)
-    messages.success(request, "认领单已归档。")
+    messages.success(request, _("认领单已归档。"))
     return redirect("storage:item", item.pk)
 
 
@@ -251,7 +255,10 @@ def collect(request):
                 status = exc.status_code
                 item.refresh_from_db()
             else:
-                messages.success(request, f"{item.ticket_no} 已发放。请将上下联钉合交客服主管存档。")
+                messages.success(
+                    request,
+                    _("%(ticket_no)s 已发放。请将上下联钉合交客服主管存档。") % {"ticket_no": item.ticket_no},
+                )
                 return redirect("storage:item", item.pk)
         else:
             status = 400
@@ -287,16 +294,20 @@ class LostReport(StorageFormPage):
     form_class = LostTicketForm
     form_takes_property = False
     service = staticmethod(services.lost_ticket_report)
-    title, rule = "认领单挂失", "R-STOR-18"
+    title, rule = gettext_lazy("认领单挂失"), "R-STOR-18"
 
     def get_initial(self):
         return {"ticket_no": self.request.GET.get("ticket_no", "")}
 
     def succeeded(self, report):
         if report.outcome == "blocked":
-            messages.success(self.request, f"认领单 {report.item.ticket_no} 已挂失。业主可凭有效证件领取。")
+            messages.success(
+                self.request,
+                _("认领单 %(ticket_no)s 已挂失。业主可凭有效证件领取。")
+                % {"ticket_no": report.item.ticket_no},
+            )
         else:
-            messages.warning(self.request, "物品已被凭单领取,已通知秩序维护部调查 (R-STOR-19)。")
+            messages.warning(self.request, _("物品已被凭单领取,已通知秩序维护部调查 (R-STOR-19)。"))
         return redirect("storage:item", report.item_id)
 
 
@@ -322,7 +333,7 @@ def held_list(request):
             "query_string": query,
             "status": status,
             "q": q,
-            "statuses": list(HeldStatus.choices) + [("overdue", "超期未领"), ("all", "全部")],
+            "statuses": list(HeldStatus.choices) + [("overdue", _("超期未领")), ("all", _("全部"))],
             "now": timezone.now(),
             "can_write": can(request.user, "holding.write", prop.pk),
         },
@@ -333,9 +344,11 @@ held_new = StorageFormPage.as_view(
     action="holding.write",
     form_class=HoldForm,
     service=services.held_item_create,
-    title="暂存登记《业主物品临时存放记录表》",
+    title=gettext_lazy("暂存登记《业主物品临时存放记录表》"),
     rule="R-HOLD-04",
-    success_message=lambda held: f"已登记暂存 {held.record_no}。请打印并粘贴《物品临时存放标签》。",
+    success_message=lambda held: (
+        _("已登记暂存 %(record_no)s。请打印并粘贴《物品临时存放标签》。") % {"record_no": held.record_no}
+    ),
 )
 
 
@@ -399,13 +412,13 @@ held_collect = HeldStep.as_view(
     form_key="collect_form",
     service=services.held_item_collect,
     refresh_on_refusal=True,
-    success_message=lambda held: f"{held.record_no} 已交付。",
+    success_message=lambda held: _("%(record_no)s 已交付。") % {"record_no": held.record_no},
 )
 held_chase = HeldStep.as_view(
     form_class=NoteForm,
     form_key="chase_form",
     service=services.held_item_chase_note,
-    success_message="已记录联系情况。",
+    success_message=gettext_lazy("已记录联系情况。"),
 )
 
 
@@ -429,7 +442,7 @@ def found_list(request):
             "status": status,
             "q": q,
             "statuses": list(FoundStatus.choices)
-            + [("high_value", "贵重(保险箱)"), ("awaiting_disposal", "期满待处理"), ("all", "全部")],
+            + [("high_value", _("贵重(保险箱)")), ("awaiting_disposal", _("期满待处理")), ("all", _("全部"))],
             "today": timezone.localdate(),
             "can_register": can(request.user, "lostfound.register", prop.pk),
         },
@@ -443,15 +456,18 @@ class FoundNew(StorageFormPage):
     form_class = FoundForm
     form_takes_property = False
     service = staticmethod(services.found_item_register)
-    title, rule = "拾获物品登记《捡拾物品登记表》", "R-INC-16"
+    title, rule = gettext_lazy("拾获物品登记《捡拾物品登记表》"), "R-INC-16"
 
     def get_initial(self):
         return {"finder_name": str(self.request.user)}
 
     def success_message(self, found):
-        msg = f"已登记 {found.record_no},保管至 {found.retention_until:%Y-%m-%d}。"
+        msg = _("已登记 %(record_no)s,保管至 %(until)s。") % {
+            "record_no": found.record_no,
+            "until": f"{found.retention_until:%Y-%m-%d}",
+        }
         if found.high_value:
-            msg += "贵重物品已存入保险箱,并已通知秩序维护主管、客服主管和管理处经理。"
+            msg += _("贵重物品已存入保险箱,并已通知秩序维护主管、客服主管和管理处经理。")
         return msg
 
 
@@ -492,7 +508,7 @@ class FoundStep(ServiceStepView):
     """A form on the 失物 record's page; the page is drawn again (from the database) with the form in error."""
 
     record_kwarg = "item"
-    success_message = "已保存。"
+    success_message = gettext_lazy("已保存。")
 
     def get_object(self):
         return _found(self.request, self.kwargs["pk"], self.action)
@@ -577,9 +593,9 @@ def check_page(request):
                 status=exc.status_code,
             )
         if check.missing:
-            messages.warning(request, f"清点完成:{check.missing} 件缺失,已通知客服主管。")
+            messages.warning(request, _("清点完成:%(n)s 件缺失,已通知客服主管。") % {"n": check.missing})
         else:
-            messages.success(request, f"清点完成:{check.total} 件全部在位。")
+            messages.success(request, _("清点完成:%(n)s 件全部在位。") % {"n": check.total})
         return redirect("storage:check", check.pk)
     return render(request, "storage/check.html", _check_context(request, prop))
 

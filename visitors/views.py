@@ -8,6 +8,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.attachments import attachments_for
@@ -172,7 +174,7 @@ class Register(OccupantFormPage):
     service = staticmethod(services.visitor_register)
 
     def success_message(self, e):
-        return f"已登记 {e.number},请联系业主确认。"
+        return _("已登记 %(number)s,请联系业主确认。") % {"number": e.number}
 
     def get_context_data(self, **kwargs):
         props = selectors.visitor_properties(user=self.request.user, action="visitor.register")
@@ -234,13 +236,13 @@ entry_contact = EntryStep.as_view(
     form_class=ContactForm,
     form_key="contact_form",
     service=services.visitor_contact,
-    success_message="已记录联系结果。",
+    success_message=gettext_lazy("已记录联系结果。"),
 )
 entry_message = EntryStep.as_view(
     form_class=MessageForm,
     form_key="message_form",
     service=services.visitor_leave_message,
-    success_message="已代为留言。",
+    success_message=gettext_lazy("已代为留言。"),
 )
 
 
@@ -282,7 +284,7 @@ entry_extend = EntryStep.as_view(
         notified_by=d["notified_by"],
         reason=d["reason"],
     ),
-    success_message="已登记延时。",
+    success_message=gettext_lazy("已登记延时。"),
 )
 
 
@@ -290,7 +292,7 @@ class EntryLeave(EntryStep):
     """From the desk's list (next=desk) the desk comes back; otherwise the visit's page."""
 
     service = staticmethod(services.visitor_leave)
-    success_message = "已登记离开。"
+    success_message = gettext_lazy("已登记离开。")
 
     def get_success_url(self, result=None):
         if self.request.POST.get("next") == "desk":
@@ -303,7 +305,7 @@ entry_cancel = EntryStep.as_view(
     form_class=ReasonForm,
     form_key="cancel_form",
     service=services.visitor_cancel,
-    success_message="已登记访客放弃。",
+    success_message=gettext_lazy("已登记访客放弃。"),
 )
 
 
@@ -348,8 +350,8 @@ class PreauthCreate(OccupantFormPage):
     action = "visitor.preauth"
     form_class = PreauthForm
     service = staticmethod(services.preauth_create)
-    title = "业主预先交代(访客预约)"
-    success_message = "已记录业主交代。"
+    title = gettext_lazy("业主预先交代(访客预约)")
+    success_message = gettext_lazy("已记录业主交代。")
 
     def get_initial(self):
         now = timezone.localtime().replace(second=0, microsecond=0)
@@ -376,7 +378,7 @@ def preauth_revoke(request, pk):
         return render(
             request, "visitors/error.html", {"message": exc.message, "back": url}, status=exc.status_code
         )
-    messages.success(request, "已撤销。")
+    messages.success(request, _("已撤销。"))
     return hx_redirect(request, _with_property(reverse("visitors:preauths"), p.property))
 
 
@@ -400,8 +402,8 @@ key_deposit = OccupantFormPage.as_view(
     action="visitor.key",
     form_class=KeyDepositForm,
     service=services.key_for_visitor_deposit,
-    title="业主留存钥匙(交访客)",
-    success_message=lambda k: f"已登记 {k.number}。",
+    title=gettext_lazy("业主留存钥匙(交访客)"),
+    success_message=lambda k: _("已登记 %(number)s。") % {"number": k.number},
 )
 
 
@@ -439,7 +441,7 @@ class KeyHandover(KeyStep):
     """R-VIS-10: the visitor named by the owner collects the key (identity checked, signed)."""
 
     form_class = KeyHandoverForm
-    success_message = "钥匙已交付访客。"
+    success_message = gettext_lazy("钥匙已交付访客。")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "entries": selectors.key_candidate_entries(key=self.object)}
@@ -455,7 +457,7 @@ key_return = KeyStep.as_view(
     form_class=ReasonForm,
     form_key="return_form",
     service=services.key_for_visitor_return,
-    success_message="钥匙已退还业主。",
+    success_message=gettext_lazy("钥匙已退还业主。"),
 )
 
 
@@ -472,7 +474,7 @@ def spare_key_request(request, pk):
         return render(
             request, "visitors/entry.html", _entry_ctx(request, e, error=exc.message), status=exc.status_code
         )
-    messages.success(request, "已传真空白《确认函》给业主,请访客在大堂休息区等候。")
+    messages.success(request, _("已传真空白《确认函》给业主,请访客在大堂休息区等候。"))
     return hx_redirect(request, s.get_absolute_url())
 
 
@@ -504,7 +506,7 @@ def spare_key_detail(request, pk):
 
 class SpareKeyStep(VisitorStep):
     record_kwarg = "spare"
-    success_message = "已记录。"
+    success_message = gettext_lazy("已记录。")
 
     def get_object(self):
         return selectors.spare_key_for_page(user=self.request.user, pk=self.kwargs["pk"], action=self.action)

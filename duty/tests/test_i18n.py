@@ -1,0 +1,23 @@
+"""The page's flash messages follow the chosen language (English catalog)."""
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+from .test_views import entry_post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _restore_language():
+    """The client's request leaves English active in this thread; later tests expect the default."""
+    with translation.override(translation.get_language()):
+        yield
+
+
+def test_quick_entry_message_in_english(world, login_as):
+    c = login_as(world.frontdesk)
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = c.post("/duty/entries/add/", entry_post(world.p1), follow=True).content.decode()
+    assert "Recorded." in page and "已记录。" not in page

@@ -1,0 +1,27 @@
+"""The page's flash messages follow the chosen language (English catalog)."""
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _restore_language():
+    """The client's request leaves English active in this thread; later tests expect the default."""
+    with translation.override(translation.get_language()):
+        yield
+
+
+def test_receive_message_in_english(world, mail, client_as):
+    c = client_as(world.frontdesk)
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    r = c.post(
+        reverse("parcels:receive"),
+        {"recipient": "3-1201 李四", "courier": "顺丰", "consent_by": "同意", "tracking_no": "SF9"},
+        follow=True,
+    )
+    page = r.content.decode()
+    assert "Registered: 3-1201 李四 SF9" in page and "已登记:" not in page

@@ -19,6 +19,16 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _restore_language():
+    """A test client's request in English leaves English active in this thread; the next test starts in the
+    language it started in."""
+    from django.utils import translation
+
+    with translation.override(translation.get_language()):
+        yield
+
+
 @pytest.fixture
 def world(db):
     from core.testing.personas import build_world

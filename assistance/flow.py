@@ -12,7 +12,7 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from core import notify
 from core.choices import Role
@@ -128,7 +128,7 @@ HELP_FLOW = register(
                 {S.RECEIVED},
                 S.HANDLING,
                 action="assistance.handle",
-                label=_l("响应处理"),
+                label=gettext_lazy("响应处理"),
                 after=[mark_first_response],
             ),
             Transition(
@@ -136,7 +136,7 @@ HELP_FLOW = register(
                 {S.RECEIVED, S.HANDLING},
                 S.ESCALATED,
                 action="assistance.handle",
-                label=_l("请示主管"),
+                label=gettext_lazy("请示主管"),
                 reason_required=True,
                 after=[mark_first_response, _notify_supervisor],
             ),
@@ -145,7 +145,7 @@ HELP_FLOW = register(
                 {S.ESCALATED},
                 S.HANDLING,
                 action="request.supervise",
-                label=_l("主管答复"),
+                label=gettext_lazy("主管答复"),
                 reason_required=True,
                 generic=False,
             ),
@@ -154,7 +154,7 @@ HELP_FLOW = register(
                 {S.HANDLING},
                 S.HELPED,
                 action="assistance.handle",
-                label=_l("办结(已帮助住户)"),
+                label=gettext_lazy("办结(已帮助住户)"),
                 reason_required=True,
                 guards=[_checklist_complete, _principle_cleared, _fee_recorded, _incident_handled],
                 after=[_stop_quick_clock, _stop_answer_clock, _announce],
@@ -165,7 +165,7 @@ HELP_FLOW = register(
                 {S.RECEIVED, S.HANDLING, S.ESCALATED},
                 S.UNSATISFIABLE,
                 action="assistance.handle",
-                label=_l("无法满足,已协助联系"),
+                label=gettext_lazy("无法满足,已协助联系"),
                 reason_required=True,
                 guards=[_referral_recorded],
                 after=[mark_first_response, _stop_answer_clock],
@@ -176,7 +176,7 @@ HELP_FLOW = register(
                 {S.HELPED, S.UNSATISFIABLE},
                 S.HANDLING,
                 action="request.supervise",
-                label=_l("重新打开"),
+                label=gettext_lazy("重新打开"),
                 reason_required=True,
                 reopens=True,
             ),

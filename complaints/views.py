@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
@@ -136,24 +135,26 @@ def lookup(request):
 
 
 class ComplaintFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_l("编号/事由/投诉人"), method="filter_q")
+    q = django_filters.CharFilter(label=gettext_lazy("编号/事由/投诉人"), method="filter_q")
     status = django_filters.ChoiceFilter(
-        label=_l("状态"), field_name="request__status", choices=ComplaintStatus.choices
+        label=gettext_lazy("状态"), field_name="request__status", choices=ComplaintStatus.choices
     )
     channel = django_filters.ChoiceFilter(
-        label=_l("受理方式"), field_name="request__channel", choices=f.CHANNELS
+        label=gettext_lazy("受理方式"), field_name="request__channel", choices=f.CHANNELS
     )
-    judgment = django_filters.ChoiceFilter(label=_l("判断"), choices=Judgment.choices)
-    severity = django_filters.ChoiceFilter(label=_l("级别"), choices=Severity.choices)
-    basic_type = django_filters.ChoiceFilter(label=_l("基本类型"), choices=BasicType.choices)
-    analysis_category = django_filters.ChoiceFilter(label=_l("分析类别"), choices=AnalysisCategory.choices)
-    emotion = django_filters.ChoiceFilter(label=_l("情绪"), choices=Emotion.choices)
-    open = django_filters.BooleanFilter(label=_l("未结"), method="filter_open")
+    judgment = django_filters.ChoiceFilter(label=gettext_lazy("判断"), choices=Judgment.choices)
+    severity = django_filters.ChoiceFilter(label=gettext_lazy("级别"), choices=Severity.choices)
+    basic_type = django_filters.ChoiceFilter(label=gettext_lazy("基本类型"), choices=BasicType.choices)
+    analysis_category = django_filters.ChoiceFilter(
+        label=gettext_lazy("分析类别"), choices=AnalysisCategory.choices
+    )
+    emotion = django_filters.ChoiceFilter(label=gettext_lazy("情绪"), choices=Emotion.choices)
+    open = django_filters.BooleanFilter(label=gettext_lazy("未结"), method="filter_open")
     received_after = django_filters.DateFilter(
-        label=_l("受理日期从"), field_name="request__received_at", lookup_expr="date__gte"
+        label=gettext_lazy("受理日期从"), field_name="request__received_at", lookup_expr="date__gte"
     )
     received_before = django_filters.DateFilter(
-        label=_l("至"), field_name="request__received_at", lookup_expr="date__lte"
+        label=gettext_lazy("至"), field_name="request__received_at", lookup_expr="date__lte"
     )
 
     def filter_q(self, qs, name, value):

@@ -14,7 +14,7 @@ the /api/v1/complaints/ endpoints, whose services validate the fields then call 
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from core import deadlines
 from core.errors import DomainError
@@ -147,7 +147,7 @@ COMPLAINT_FLOW = register(
                 {S.RECEIVED},
                 S.INVESTIGATING,
                 action="complaints.judge",
-                label=_l("判定成立"),
+                label=gettext_lazy("判定成立"),
                 reason_required=True,
                 generic=False,
             ),
@@ -156,7 +156,7 @@ COMPLAINT_FLOW = register(
                 {S.RECEIVED},
                 S.NOT_UPHELD,
                 action="complaints.judge",
-                label=_l("判定不成立"),
+                label=gettext_lazy("判定不成立"),
                 reason_required=True,
                 generic=False,
             ),
@@ -165,7 +165,7 @@ COMPLAINT_FLOW = register(
                 {S.INVESTIGATING},
                 S.AWAITING_INSTRUCTION,
                 action="complaints.handle",
-                label=_l("提交方案待批示"),
+                label=gettext_lazy("提交方案待批示"),
                 guards=[needs_proposal],
                 after=[on_submitted],
             ),
@@ -174,7 +174,7 @@ COMPLAINT_FLOW = register(
                 {S.AWAITING_INSTRUCTION},
                 S.INVESTIGATING,
                 action="complaints.instruct",
-                label=_l("退回重拟方案"),
+                label=gettext_lazy("退回重拟方案"),
                 reason_required=True,
             ),
             Transition(
@@ -182,7 +182,7 @@ COMPLAINT_FLOW = register(
                 {S.AWAITING_INSTRUCTION},
                 S.INSTRUCTED,
                 action="complaints.instruct",
-                label=_l("批示"),
+                label=gettext_lazy("批示"),
                 generic=False,
             ),
             Transition(
@@ -190,7 +190,7 @@ COMPLAINT_FLOW = register(
                 {S.INSTRUCTED},
                 S.HANDLING,
                 action="complaints.handle",
-                label=_l("开始处理"),
+                label=gettext_lazy("开始处理"),
                 guards=[needs_instruction],
             ),
             Transition(
@@ -198,7 +198,7 @@ COMPLAINT_FLOW = register(
                 {S.HANDLING},
                 S.HANDLED,
                 action="complaints.handle",
-                label=_l("处理完成"),
+                label=gettext_lazy("处理完成"),
                 generic=False,
                 after=[on_completed],
             ),
@@ -207,7 +207,7 @@ COMPLAINT_FLOW = register(
                 {S.HANDLED},
                 S.REPLIED,
                 action="complaints.reply",
-                label=_l("回复处理结果"),
+                label=gettext_lazy("回复处理结果"),
                 generic=False,
             ),
             Transition(
@@ -215,7 +215,7 @@ COMPLAINT_FLOW = register(
                 {S.REPLIED},
                 S.CALLED_BACK,
                 action="complaints.reply",
-                label=_l("回访完成"),
+                label=gettext_lazy("回访完成"),
                 reason_required=True,
                 guards=[callback_acceptable],
             ),
@@ -224,7 +224,7 @@ COMPLAINT_FLOW = register(
                 {S.CALLED_BACK},
                 S.ARCHIVED,
                 action="complaints.archive",
-                label=_l("归档"),
+                label=gettext_lazy("归档"),
                 guards=[archive_ready],
                 after=[on_finished],
             ),
@@ -233,7 +233,7 @@ COMPLAINT_FLOW = register(
                 {S.NOT_UPHELD},
                 S.ANSWERED,
                 action="complaints.reply",
-                label=_l("婉转答复"),
+                label=gettext_lazy("婉转答复"),
                 generic=False,
             ),
             Transition(
@@ -241,7 +241,7 @@ COMPLAINT_FLOW = register(
                 {S.ANSWERED},
                 S.CLOSED,
                 action="complaints.reply",
-                label=_l("记录谅解并关闭"),
+                label=gettext_lazy("记录谅解并关闭"),
                 generic=False,
                 after=[on_finished],
             ),
@@ -250,7 +250,7 @@ COMPLAINT_FLOW = register(
                 {S.ANSWERED},
                 S.RECEIVED,
                 action="request.supervise",
-                label=_l("业户不接受,重新判断"),
+                label=gettext_lazy("业户不接受,重新判断"),
                 reason_required=True,
                 reopens=True,
             ),
@@ -259,7 +259,7 @@ COMPLAINT_FLOW = register(
                 {S.HANDLED, S.REPLIED, S.CALLED_BACK},
                 S.INVESTIGATING,
                 action="request.supervise",
-                label=_l("重新打开"),
+                label=gettext_lazy("重新打开"),
                 reason_required=True,
                 reopens=True,
                 after=[on_reopened],

@@ -10,7 +10,7 @@ collects the data and moves the request; reopen and cancel are plain buttons on 
 """
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
 from servicedesk.choices import RequestKind
@@ -51,7 +51,7 @@ REPAIR_FLOW = register(
                 {S.REPORTED},
                 S.DISPATCHED,
                 action="repairs.dispatch",
-                label=_l("通知工程部取单"),
+                label=gettext_lazy("通知工程部取单"),
                 generic=False,
             ),
             Transition(
@@ -59,7 +59,7 @@ REPAIR_FLOW = register(
                 {S.DISPATCHED},
                 S.COLLECTED,
                 action="repairs.work",
-                label=_l("工程部接单签字"),
+                label=gettext_lazy("工程部接单签字"),
                 generic=False,
             ),
             Transition(
@@ -67,7 +67,7 @@ REPAIR_FLOW = register(
                 {S.DISPATCHED, S.COLLECTED, S.ON_HOLD},
                 S.ARRIVED,
                 action="repairs.work",
-                label=_l("到场"),
+                label=gettext_lazy("到场"),
                 guards=[_collect_first_unless_emergency],
                 generic=False,
             ),
@@ -76,18 +76,23 @@ REPAIR_FLOW = register(
                 {S.COLLECTED, S.ARRIVED},
                 S.ON_HOLD,
                 action="repairs.dispatch",
-                label=_l("暂停(缺料/业户不在)"),
+                label=gettext_lazy("暂停(缺料/业户不在)"),
                 generic=False,
             ),
             Transition(
-                "resume", {S.ON_HOLD}, S.COLLECTED, action="repairs.work", label=_l("恢复维修"), generic=False
+                "resume",
+                {S.ON_HOLD},
+                S.COLLECTED,
+                action="repairs.work",
+                label=gettext_lazy("恢复维修"),
+                generic=False,
             ),
             Transition(
                 "complete",
                 {S.ARRIVED},
                 S.COMPLETED,
                 action="repairs.work",
-                label=_l("完工签字"),
+                label=gettext_lazy("完工签字"),
                 generic=False,
             ),
             Transition(
@@ -95,7 +100,7 @@ REPAIR_FLOW = register(
                 {S.COMPLETED},
                 S.CONFIRMED,
                 action="repairs.dispatch",
-                label=_l("客服确认完成"),
+                label=gettext_lazy("客服确认完成"),
                 generic=False,
             ),
             Transition(
@@ -103,7 +108,7 @@ REPAIR_FLOW = register(
                 {S.REPORTED, S.DISPATCHED},
                 S.CANCELLED,
                 action="repairs.dispatch",
-                label=_l("撤销"),
+                label=gettext_lazy("撤销"),
                 reason_required=True,
                 after=[_after_cancel],
             ),
@@ -112,7 +117,7 @@ REPAIR_FLOW = register(
                 {S.COMPLETED, S.CONFIRMED},
                 S.DISPATCHED,
                 action="request.supervise",
-                label=_l("重新打开"),
+                label=gettext_lazy("重新打开"),
                 reason_required=True,
                 reopens=True,
                 after=[_after_reopen],

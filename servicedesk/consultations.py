@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from core.choices import Role
 from core.errors import DomainError
@@ -20,10 +20,10 @@ from .engine import Transition, Workflow, register
 
 
 class ConsultationStatus(models.TextChoices):
-    RECEIVED = "received", _l("已受理")
-    ESCALATED = "escalated", _l("已请示主管")
-    ANSWERED = "answered", _l("已答复")
-    CLOSED = "closed", _l("已关闭")
+    RECEIVED = "received", gettext_lazy("已受理")
+    ESCALATED = "escalated", gettext_lazy("已请示主管")
+    ANSWERED = "answered", gettext_lazy("已答复")
+    CLOSED = "closed", gettext_lazy("已关闭")
 
 
 def _written_needs_lead(req, actor, data):
@@ -56,7 +56,7 @@ CONSULTATION_FLOW = register(
                 {S.RECEIVED},
                 S.ESCALATED,
                 action="request.note",
-                label=_l("请示主管"),
+                label=gettext_lazy("请示主管"),
                 reason_required=True,
             ),
             Transition(
@@ -64,18 +64,18 @@ CONSULTATION_FLOW = register(
                 {S.RECEIVED, S.ESCALATED},
                 S.ANSWERED,
                 action="request.note",
-                label=_l("答复"),
+                label=gettext_lazy("答复"),
                 reason_required=True,
                 guards=[_written_needs_lead],
                 after=[_stop_answer_clock],
             ),
-            Transition("close", {S.ANSWERED}, S.CLOSED, action="request.note", label=_l("关闭")),
+            Transition("close", {S.ANSWERED}, S.CLOSED, action="request.note", label=gettext_lazy("关闭")),
             Transition(
                 "reopen",
                 {S.ANSWERED, S.CLOSED},
                 S.RECEIVED,
                 action="request.supervise",
-                label=_l("重新打开"),
+                label=gettext_lazy("重新打开"),
                 reason_required=True,
                 reopens=True,
             ),

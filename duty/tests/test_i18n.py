@@ -2,18 +2,10 @@
 
 import pytest
 from django.conf import settings
-from django.utils import translation
 
 from .test_views import entry_post
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _restore_language():
-    """The client's request leaves English active in this thread; later tests expect the default."""
-    with translation.override(translation.get_language()):
-        yield
 
 
 def test_quick_entry_message_in_english(world, login_as):

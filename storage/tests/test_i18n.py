@@ -2,16 +2,8 @@
 
 import pytest
 from django.conf import settings
-from django.utils import translation
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _restore_language():
-    """The client's request leaves English active in this thread; later tests expect the default."""
-    with translation.override(translation.get_language()):
-        yield
 
 
 def english(client):

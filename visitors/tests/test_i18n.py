@@ -2,20 +2,12 @@
 
 import pytest
 from django.conf import settings
-from django.utils import translation
 
 from visitors.models import VisitorEntry
 
 from .test_views import register_post
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _restore_language():
-    """The client's request leaves English active in this thread; later tests expect the default."""
-    with translation.override(translation.get_language()):
-        yield
 
 
 def english(client):

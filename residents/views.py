@@ -418,7 +418,7 @@ def access_decide(request, pk):
         raise DomainError("请选择批准或驳回。(Choose approve or reject.)")
     g = services.archive_access_decide(actor=request.user, grant=grant, **form.cleaned_data)
     messages.success(
-        request, _("已%(status)s:%(name)s") % {"status": g.get_status_display(), "name": g.resident.name}
+        request, _("%(status)s:%(name)s") % {"status": g.get_status_display(), "name": g.resident.name}
     )
     return redirect("residents:access_queue")
 

@@ -1,17 +1,12 @@
 """The page's flash messages follow the chosen language (English catalog)."""
 
 import pytest
-from django.conf import settings
 
 from callbacks.models import Callback
+from core.testing.i18n import english
 from servicedesk import engine
 
 pytestmark = pytest.mark.django_db
-
-
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def test_issue_and_contract_messages_in_english(world, client_as, make_request):

@@ -1,16 +1,12 @@
 """The page's flash messages follow the chosen language (English catalog)."""
 
 import pytest
-from django.conf import settings
+
+from core.testing.i18n import english
 
 from .conftest import MONDAY, at
 
 pytestmark = pytest.mark.django_db
-
-
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def test_exit_check_message_in_english(rel_world, client_as, issued):

@@ -1,16 +1,11 @@
 """The page's flash messages follow the chosen language (English catalog)."""
 
 import pytest
-from django.conf import settings
 
+from core.testing.i18n import english
 from residents.models import ArchiveAccessGrant
 
 pytestmark = pytest.mark.django_db
-
-
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def test_access_request_messages_in_english(world, zhangsan, client_as):
@@ -25,4 +20,4 @@ def test_access_request_messages_in_english(world, zhangsan, client_as):
     sup = english(client_as(world.supervisor))
     r = sup.post(f"/residents/access/{g.pk}/decide/", {"approve": "1", "note": "同意"}, follow=True)
     page = r.content.decode()
-    assert "Approved: 张三" in page and "已已批准" not in page
+    assert "Approved: 张三" in page and "已批准" not in page

@@ -1,14 +1,10 @@
 """The page's flash messages follow the chosen language (English catalog)."""
 
 import pytest
-from django.conf import settings
+
+from core.testing.i18n import english
 
 pytestmark = pytest.mark.django_db
-
-
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def test_seal_message_in_english(world, client_as, deposit):

@@ -1,18 +1,13 @@
 """The page's flash messages follow the chosen language (English catalog)."""
 
 import pytest
-from django.conf import settings
 
+from core.testing.i18n import english
 from visitors.models import VisitorEntry
 
 from .test_views import register_post
 
 pytestmark = pytest.mark.django_db
-
-
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def test_register_and_leave_messages_in_english(world, folks, admitted, client_as):

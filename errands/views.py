@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.attachments import attachments_for
@@ -295,16 +296,16 @@ DETAILS = {
         "actions": [
             Action(
                 "book",
-                "业主同意票价后订座",
+                gettext_lazy("业主同意票价后订座"),
                 "errands.write",
                 _st(TicketStatus.REQUESTED),
                 f.TicketBookForm,
                 lambda u, o, d: services.ticket_book(actor=u, ticket=o, **d),
-                "向票务公司确认价格(R-TIX-03)",
+                gettext_lazy("向票务公司确认价格(R-TIX-03)"),
             ),
             Action(
                 "prepay",
-                "收取现金预付款",
+                gettext_lazy("收取现金预付款"),
                 "errands.write",
                 _st(TicketStatus.RESERVED),
                 f.AmountForm,
@@ -313,16 +314,16 @@ DETAILS = {
             ),
             Action(
                 "issue",
-                "出票",
+                gettext_lazy("出票"),
                 "errands.write",
                 _st(TicketStatus.RESERVED),
                 f.EmptyForm,
                 lambda u, o, d: services.ticket_issue(actor=u, ticket=o),
-                "未预付只能订座,不能出票(R-TIX-10)",
+                gettext_lazy("未预付只能订座,不能出票(R-TIX-10)"),
             ),
             Action(
                 "deliver",
-                "票已送达管理处",
+                gettext_lazy("票已送达管理处"),
                 "errands.write",
                 _st(TicketStatus.ISSUED),
                 f.EmptyForm,
@@ -331,7 +332,7 @@ DETAILS = {
             ),
             Action(
                 "reconfirm",
-                "起飞前 24 小时再确认",
+                gettext_lazy("起飞前 24 小时再确认"),
                 "errands.write",
                 lambda o: (
                     o.kind == TicketKind.AIR
@@ -344,16 +345,16 @@ DETAILS = {
             ),
             Action(
                 "change",
-                "改签/退票",
+                gettext_lazy("改签/退票"),
                 "errands.write",
                 _st(TicketStatus.ISSUED, TicketStatus.DELIVERED),
                 f.TicketChangeForm,
                 lambda u, o, d: services.ticket_change(actor=u, ticket=o, **d),
-                "退票只能通过票务公司,改签/退票均收取手续费(R-TIX-08)",
+                gettext_lazy("退票只能通过票务公司,改签/退票均收取手续费(R-TIX-08)"),
             ),
             Action(
                 "cancel",
-                "取消订座",
+                gettext_lazy("取消订座"),
                 "errands.write",
                 _st(TicketStatus.REQUESTED, TicketStatus.RESERVED),
                 f.ReasonForm,
@@ -368,16 +369,18 @@ DETAILS = {
         "actions": [
             Action(
                 "complete",
-                "办理完成",
+                gettext_lazy("办理完成"),
                 "errands.write",
                 _st(ErrandStatus.OPEN),
                 f.ErrandCompleteForm,
                 lambda u, o, d: services.errand_complete(actor=u, errand=o, **d),
-                "订餐/订票须记录对方联系人姓名(R-ERR-04/05);代寄须收取邮资并按时送邮局(R-ERR-03)",
+                gettext_lazy(
+                    "订餐/订票须记录对方联系人姓名(R-ERR-04/05);代寄须收取邮资并按时送邮局(R-ERR-03)"
+                ),
             ),
             Action(
                 "receipt",
-                "上传票据",
+                gettext_lazy("上传票据"),
                 "errands.write",
                 _st(ErrandStatus.OPEN, ErrandStatus.DONE),
                 f.FileForm,
@@ -386,7 +389,7 @@ DETAILS = {
             ),
             Action(
                 "cancel",
-                "取消",
+                gettext_lazy("取消"),
                 "errands.write",
                 _st(ErrandStatus.OPEN),
                 f.ReasonForm,
@@ -401,16 +404,16 @@ DETAILS = {
         "actions": [
             Action(
                 "pickup",
-                "业主取衣",
+                gettext_lazy("业主取衣"),
                 "errands.write",
                 _st(LaundryStatus.RETURNED),
                 f.PickupForm,
                 lambda u, o, d: services.laundry_pickup(actor=u, order=o, **d),
-                "业主在绿联签字(R-LAUN-11)",
+                gettext_lazy("业主在绿联签字(R-LAUN-11)"),
             ),
             Action(
                 "pay",
-                "收取洗衣费",
+                gettext_lazy("收取洗衣费"),
                 "errands.write",
                 lambda o: o.status == LaundryStatus.PICKED_UP and not o.paid,
                 f.PriceForm,
@@ -426,7 +429,7 @@ DETAILS = {
         "actions": [
             Action(
                 "sign",
-                "业主签字确认",
+                gettext_lazy("业主签字确认"),
                 "errands.cash_use",
                 _st(CashUseStatus.REGISTERED),
                 f.SignForm,
@@ -435,7 +438,7 @@ DETAILS = {
             ),
             Action(
                 "approve",
-                "主管签字批准",
+                gettext_lazy("主管签字批准"),
                 "errands.cash_approve",
                 _st(CashUseStatus.OWNER_SIGNED),
                 f.EmptyForm,
@@ -444,7 +447,7 @@ DETAILS = {
             ),
             Action(
                 "reject",
-                "驳回",
+                gettext_lazy("驳回"),
                 "errands.cash_approve",
                 _st(CashUseStatus.REGISTERED, CashUseStatus.OWNER_SIGNED),
                 f.ReasonForm,
@@ -452,7 +455,7 @@ DETAILS = {
             ),
             Action(
                 "invoice",
-                "取得正式发票",
+                gettext_lazy("取得正式发票"),
                 "errands.cash_use",
                 _st(CashUseStatus.APPROVED),
                 f.InvoiceForm,
@@ -468,7 +471,7 @@ DETAILS = {
             ),
             Action(
                 "repay",
-                "业主归还垫付款",
+                gettext_lazy("业主归还垫付款"),
                 "errands.cash_use",
                 _st(CashUseStatus.APPROVED, CashUseStatus.INVOICED),
                 f.AmountForm,
@@ -483,7 +486,7 @@ DETAILS = {
         "actions": [
             Action(
                 "callback",
-                "已覆电",
+                gettext_lazy("已覆电"),
                 "errands.write",
                 lambda o: o.outcome == CallOutcome.CALLBACK and not o.callback_done_at,
                 f.CallbackForm,

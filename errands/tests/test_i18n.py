@@ -3,6 +3,8 @@
 import pytest
 from django.conf import settings
 
+from core.testing.i18n import english
+
 pytestmark = pytest.mark.django_db
 
 
@@ -12,3 +14,19 @@ def test_cash_replenish_message_in_english(ew, client_as):
     page = sup.post("/errands/cash/replenish/", {"amount": "500"}, follow=True).content.decode()
     assert "Petty cash top-up requested from the management office." in page
     assert "已向管理处申请补充备用金" not in page
+
+
+def test_step_label_and_message_in_english(ew, client_as):
+    sup, adm, fin = client_as(ew.supervisor), client_as(ew.admin1), client_as(ew.finance)
+    sup.post("/errands/cash/replenish/", {"amount": "500"})
+    req = ew.p1.pettycashreplenishment_set.get()
+    fin.post(f"/errands/cash/replenish/{req.pk}/receive/", {"amount": "500"})
+    adm.post("/errands/new/cash/", {"unit_label": "3-1201", "purpose": "代寄邮资", "amount": "12"})
+    use = ew.p1.pettycashuse_set.get()
+    english(adm)
+    page = adm.get(f"/errands/cash/{use.pk}/").content.decode()
+    assert "Owner signs to confirm" in page and "业主签字确认" not in page  # the step's label
+    page = adm.post(
+        f"/errands/cash/{use.pk}/sign/", {"signature_name": "林业主"}, follow=True
+    ).content.decode()
+    assert "Owner signs to confirm: done." in page

@@ -2,6 +2,7 @@
 the handover count, and the fee schedule seeded for every new property."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from core.forms import lazy_form
 from core.permissions import can
@@ -40,47 +41,53 @@ def panel(req, user) -> dict:
             steps.append({"name": name, "label": label, "form": form})
 
     if st == S.REPORTED:
-        offer("notify", "通知工程部取单(R-REP-05)", f.NotifyForm, dispatch)
+        offer("notify", gettext_lazy("通知工程部取单(R-REP-05)"), f.NotifyForm, dispatch)
     if st == S.DISPATCHED and not req.is_emergency:
-        offer("collect", "工程部接单签字(R-REP-07/08)", f.CollectForm, work)
+        offer("collect", gettext_lazy("工程部接单签字(R-REP-07/08)"), f.CollectForm, work)
     if st in {S.COLLECTED, S.ON_HOLD} or (st == S.DISPATCHED and req.is_emergency):
-        offer("arrive", "到场", f.ArriveForm, work, initial={"cs_on_site": req.is_emergency})
+        offer("arrive", gettext_lazy("到场"), f.ArriveForm, work, initial={"cs_on_site": req.is_emergency})
     if st in {S.COLLECTED, S.ARRIVED}:
-        offer("hold", "暂停:缺料 / 业户不在(R-REP-12/13)", f.HoldForm, dispatch)
+        offer("hold", gettext_lazy("暂停:缺料 / 业户不在(R-REP-12/13)"), f.HoldForm, dispatch)
     if st == S.ON_HOLD:
-        offer("resume", "恢复维修", f.ResumeForm, work)
-        offer("reschedule", "改约时间(R-REP-13)", f.RescheduleForm, dispatch)
-        offer("follow_up", "跟进记录(R-REP-12)", f.FollowUpForm, dispatch)
+        offer("resume", gettext_lazy("恢复维修"), f.ResumeForm, work)
+        offer("reschedule", gettext_lazy("改约时间(R-REP-13)"), f.RescheduleForm, dispatch)
+        offer("follow_up", gettext_lazy("跟进记录(R-REP-12)"), f.FollowUpForm, dispatch)
     if st == S.ARRIVED:
         initial = {"signer_role": "clubhouse" if order.scope == RepairScope.CLUBHOUSE else ""}
-        offer("complete", "完工签字(R-REP-10/21)", f.CompleteForm, work, initial=initial)
+        offer("complete", gettext_lazy("完工签字(R-REP-10/21)"), f.CompleteForm, work, initial=initial)
     if st == S.COMPLETED:
         if not order.signer_name:
-            offer("sign", "补签(业户/会所人员)", f.SignForm, work)
+            offer("sign", gettext_lazy("补签(业户/会所人员)"), f.SignForm, work)
         if not order.engineer_reported_at:
-            offer("report", "工程部电话通知客服完工(R-REP-11/19)", f.EmptyForm, work)
-        offer("confirm", "客服与业户确认使用正常(R-REP-11)", f.ConfirmForm, dispatch)
+            offer("report", gettext_lazy("工程部电话通知客服完工(R-REP-11/19)"), f.EmptyForm, work)
+        offer("confirm", gettext_lazy("客服与业户确认使用正常(R-REP-11)"), f.ConfirmForm, dispatch)
     if order.scope == RepairScope.UNIT and order.spare_key_allowed and st in OPEN_STATUSES:
         if not order.spare_key_reconfirmed_at:
-            offer("reconfirm", "复核备用钥匙入户授权(R-REP-14)", f.ReconfirmForm, dispatch)
+            offer("reconfirm", gettext_lazy("复核备用钥匙入户授权(R-REP-14)"), f.ReconfirmForm, dispatch)
         elif open_entry is None and st in {S.COLLECTED, S.ARRIVED, S.ON_HOLD}:
-            offer("key_enter", "备用钥匙入户:三方同时在场(R-REP-14)", f.KeyEnterForm, key)
+            offer("key_enter", gettext_lazy("备用钥匙入户:三方同时在场(R-REP-14)"), f.KeyEnterForm, key)
     if open_entry is not None:
-        offer("key_leave", "三方同时离开(R-REP-14)", f.KeyLeaveForm, key)
+        offer("key_leave", gettext_lazy("三方同时离开(R-REP-14)"), f.KeyLeaveForm, key)
     if st not in FINISHED_STATUSES:
-        offer("charge", "有偿维修:收费项目(R-REP-15/16)", f.ChargeForm, charge)
+        offer("charge", gettext_lazy("有偿维修:收费项目(R-REP-15/16)"), f.ChargeForm, charge)
         if pending_charges:
             offer(
                 "charges_confirm",
-                "业户确认价格(R-REP-15)",
+                gettext_lazy("业户确认价格(R-REP-15)"),
                 f.ChargesConfirmForm,
                 charge,
                 initial={"resident_name": req.reporter_name},
             )
         if data["charges"]:
-            offer("payment", "交费方式", f.PaymentForm, charge, initial={"method": order.payment_method})
+            offer(
+                "payment",
+                gettext_lazy("交费方式"),
+                f.PaymentForm,
+                charge,
+                initial={"method": order.payment_method},
+            )
     if req.is_emergency and st != S.CANCELLED:
-        offer("loss", "损失记录(R-REP-27)", f.LossForm, dispatch)
+        offer("loss", gettext_lazy("损失记录(R-REP-27)"), f.LossForm, dispatch)
         if order.completed_at and (report is None or report.status == AccidentReportStatus.DRAFT):
             initial = {"severity": order.severity, "facts": req.description}
             if report is not None:
@@ -92,17 +99,17 @@ def panel(req, user) -> dict:
                 }
             offer(
                 "accident_report",
-                "《事故报告》(R-REP-28)",
+                gettext_lazy("《事故报告》(R-REP-28)"),
                 f.AccidentReportForm,
                 dispatch,
                 initial=initial,
             )
         if report is not None and report.status == AccidentReportStatus.DRAFT:
-            offer("accident_submit", "上报客服主管", f.EmptyForm, dispatch)
+            offer("accident_submit", gettext_lazy("上报客服主管"), f.EmptyForm, dispatch)
         if report is not None and report.status == AccidentReportStatus.SUBMITTED:
             offer(
                 "accident_ack",
-                "主管阅示《事故报告》",
+                gettext_lazy("主管阅示《事故报告》"),
                 f.AcknowledgeForm,
                 can(user, "repairs.accident_ack", pid),
             )

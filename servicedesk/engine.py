@@ -32,7 +32,8 @@ class Transition:
     sources: frozenset[str]
     target: str
     action: str  # permission action (core.permissions)
-    label: str
+    label: str  # shown in the reader's language (lazy)
+    record_label: str  # written into the timeline and history: the office's language, whoever acts
     reason_required: bool = False
     reopens: bool = False
     guards: tuple[Callable, ...] = ()  # guard(request, actor, data) → raise DomainError to refuse
@@ -58,7 +59,8 @@ class Transition:
         object.__setattr__(self, "sources", frozenset(str(s) for s in sources))
         object.__setattr__(self, "target", str(target))
         object.__setattr__(self, "action", action)
-        object.__setattr__(self, "label", str(label))
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "record_label", str(label))
         object.__setattr__(self, "reason_required", reason_required)
         object.__setattr__(self, "reopens", reopens)
         object.__setattr__(self, "guards", tuple(guards))

@@ -166,12 +166,12 @@ def request_transition(
         req,
         actor=actor,
         kind=EventKind.STATUS,
-        text=reason or t.label,
+        text=reason or t.record_label,
         from_status=old,
         to_status=req.status,
         data={"transition": name, **{k: v for k, v in data.items() if k != "reason" and _jsonable(v)}},
     )
-    record_transition(req, actor=actor, from_state=old, reason=reason or t.label)
+    record_transition(req, actor=actor, from_state=old, reason=reason or t.record_label)
     for hook in t.after:
         hook(req, actor, data)
     # keep the caller's object current

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
@@ -39,9 +40,9 @@ def _day(value, default):
 # --- intake ----------------------------------------------------------------------------------------------
 
 SCOPE_TITLES = {
-    "unit": "户内报修(R-REP-03)",
-    "public": "公共区域报修(R-REP-17)",
-    "clubhouse": "会所报修(R-REP-20)",
+    "unit": gettext_lazy("户内报修(R-REP-03)"),
+    "public": gettext_lazy("公共区域报修(R-REP-17)"),
+    "clubhouse": gettext_lazy("会所报修(R-REP-20)"),
 }
 
 
@@ -140,7 +141,7 @@ def emergency(request):
         {
             "form": form,
             "scope": "emergency",
-            "title": "紧急报修(跑水等,R-REP-25)",
+            "title": _("紧急报修(跑水等,R-REP-25)"),
             "prop": prop,
             "scopes": SCOPE_TITLES,
         },

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -112,6 +113,12 @@ def request_list(request):
 OVERDUE_PAGE_ROWS = 50
 
 
+def clock_label(stored: str, number: str) -> str:
+    """A request's clock is stored as "<number> <label>" in the office's language (the notifications and the
+    home page's due list name the request); its own page and the lists show the label alone, translated."""
+    return gettext(stored.removeprefix(f"{number} "))
+
+
 @login_required
 def overdue(request):
     _need(request.user, "request.view")
@@ -130,7 +137,7 @@ def overdue(request):
         # Plain strings: a lazy label is translated again at every use in the template.
         r.status_label = str(workflow_for(r.kind).label(r.status))
         r.who = str(r.assignee or r.department or "—")
-        r.clock_label = str(r.clock_label)
+        r.clock_label = clock_label(r.clock_label, r.number)
         due = timezone.localtime(r.clock_due_at)
         r.due_text = due.strftime("%m-%d %H:%M" if due.year == today.year else "%Y-%m-%d %H:%M")
         r.span_text = span_text(abs(now - r.clock_due_at))
@@ -159,6 +166,8 @@ def _detail_context(request, req, **forms):
     flow = workflow_for(req.kind)
     user = request.user
     ctx = selectors.request_page(request=req)
+    for c in ctx["clocks"]:
+        c.display_label = clock_label(c.label, req.number)
     panel = PANELS.get(req.kind).func(req, user) if req.kind in PANELS else None
     ctx.update(
         req=req,

@@ -1,6 +1,8 @@
 """The request page in English: the workflow's buttons in the reader's language, the records they write in
 the office's (a clerk working in English does not leave English lines in the timeline and history)."""
 
+from datetime import timedelta
+
 from core.history import history_for
 from core.testing.i18n import english
 from servicedesk import services
@@ -46,3 +48,23 @@ def test_buttons_in_english_records_in_chinese(world, client_as):
     assert "关闭" in texts and "政策问题" in texts  # no reason given: the step's name, in Chinese
     assert not any("Close" in t for t in texts)
     assert "关闭" in [h.reason for h in history_for(req)]
+
+
+def test_clock_labels_translated_on_the_page_and_the_overdue_list(world, client_as):
+    req = services.request_create(
+        actor=world.frontdesk,
+        prop=world.p1,
+        kind="consultation",
+        channel="phone",
+        title="停车卡办理咨询",
+        description="想问停车卡怎么办",
+        reporter_name="张三",
+    )
+    services.clock_start(req, kind="same_day", label="当日回复业户", duration=timedelta(hours=-1))
+    c = english(client_as(world.supervisor))
+    page = c.get(f"/servicedesk/{req.pk}/").content.decode()
+    assert "<td>Reply to the resident the same day</td>" in page  # the label alone, in English
+    overdue = c.get("/servicedesk/overdue/").content.decode()
+    assert "<td>Reply to the resident the same day</td>" in overdue
+    zh = client_as(world.supervisor).get("/servicedesk/overdue/").content.decode()
+    assert "<td>当日回复业户</td>" in zh

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +19,7 @@ from core.masking import mask_phone
 from core.models import Department
 from core.permissions import can
 from core.rule_settings import setting
+from core.templatetags import lazyform
 from core.views.decorators import needs
 from core.views.generic import ServiceStepView, is_htmx
 from servicedesk import selectors as sd_selectors
@@ -108,7 +110,11 @@ def _back(request, help, exc: DomainError | None = None):
     (with the refusal shown, status 4xx, nothing written)."""
     req = sd_selectors.request_for_page(user=request.user, pk=help.pk)
     if is_htmx(request):
-        ctx = {"p": help_panel(req, request.user), "error": str(exc.message) if exc else ""}
+        ctx = {
+            "p": help_panel(req, request.user),
+            "error": str(exc.message) if exc else "",
+            lazyform.URL: reverse("servicedesk:detail", args=[req.pk]),  # its forms open from the page
+        }
         return render(request, "assistance/_panel.html", ctx, status=exc.status_code if exc else 200)
     if exc is None:
         messages.success(request, _("已保存。"))

@@ -104,6 +104,27 @@ def test_request_page_panel_steps_as_buttons_and_htmx_tick(world, client_as, mak
     assert set(h.steps.values_list("key", flat=True)) == {"address_phone", "choice", "security_notified"}
 
 
+def test_panel_forms_open_on_demand_from_the_request_page(world, client_as, make_help):
+    h = make_help("consultation")
+    c = client_as(world.frontdesk)
+    body = c.get(f"/servicedesk/{h.pk}/").content.decode()
+    assert f'data-form="refer" hx-get="/servicedesk/{h.pk}/?form=refer"' in body
+    assert 'name="department"' not in body  # the referral form's department list is read when opened
+    refer = c.get(f"/servicedesk/{h.pk}/", {"form": "refer"}).content.decode()
+    assert f'action="/assistance/{h.pk}/refer/"' in refer and 'name="department"' in refer
+    # The panel refreshed by an htmx step keeps fetching its forms from the request page.
+    resp = c.post(f"/assistance/{h.pk}/steps/answered/", {}, HTTP_HX_REQUEST="true")
+    assert f'hx-get="/servicedesk/{h.pk}/?form=refer"' in resp.content.decode()
+
+
+def test_request_without_its_help_sheet_still_shows(world, client_as, make_help):
+    from assistance.models import HelpRequest
+
+    h = make_help("consultation")
+    HelpRequest.objects.filter(pk=h.pk).delete()  # e.g. imported requests: the shared page still opens
+    assert client_as(world.frontdesk).get(f"/servicedesk/{h.pk}/").status_code == 200
+
+
 def test_panel_actions_other_property_404_and_wrong_role(world, client_as, make_help):
     h = make_help("other")
     assert (

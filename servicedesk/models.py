@@ -81,7 +81,10 @@ class ServiceRequest(BaseModel):
         constraints = [models.UniqueConstraint(fields=["property", "number"], name="request_number_unique")]
         indexes = [
             models.Index(fields=["property", "kind", "status"]),
-            models.Index(fields=["property", "kind", "received_at"]),
+            # The quarterly analysis groups a quarter's complaints / repairs by unit and category (R-CB-22):
+            # with unit and category in the index it reads the index alone, not a row per request scattered
+            # over the table (2,000,000 requests, a cold cache: 1.9 s → make bench).
+            models.Index(fields=["property", "kind", "received_at", "unit", "category"]),
             models.Index(fields=["unit", "kind", "received_at"]),
             models.Index(fields=["assignee", "status"]),
         ]

@@ -37,6 +37,22 @@ def world(db):
 
 
 @pytest.fixture
+def consultation(world):
+    """A consultation (咨询) taken by the front desk at property 1: the simplest request on the shared page."""
+    from servicedesk import services
+
+    return services.request_create(
+        actor=world.frontdesk,
+        prop=world.p1,
+        kind="consultation",
+        channel="phone",
+        title="停车卡办理咨询",
+        description="想问停车卡怎么办",
+        reporter_name="张三",
+    )
+
+
+@pytest.fixture
 def client_as():
     """client_as(user) → a test client logged in as that user (a new client each call, so two users in
     one test act as themselves)."""

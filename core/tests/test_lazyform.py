@@ -4,23 +4,9 @@ comes back open with its errors, and a form the record no longer offers answers 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from servicedesk import services
 
-
-def _request(world):
-    return services.request_create(
-        actor=world.frontdesk,
-        prop=world.p1,
-        kind="consultation",
-        channel="phone",
-        title="停车卡办理咨询",
-        description="想问停车卡怎么办",
-        reporter_name="张三",
-    )
-
-
-def test_page_carries_closed_forms_and_fetches_one_alone(world, client_as):
-    req = _request(world)
+def test_page_carries_closed_forms_and_fetches_one_alone(world, client_as, consultation):
+    req = consultation
     c = client_as(world.supervisor)
     page = c.get(f"/servicedesk/{req.pk}/").content.decode()
     for key in ("note", "photo", "assign", "feedback", "history"):
@@ -34,8 +20,8 @@ def test_page_carries_closed_forms_and_fetches_one_alone(world, client_as):
     assert "<html" not in body and "停车卡办理咨询" not in body  # the form alone, not the page
 
 
-def test_drawing_forms_only_when_opened_saves_their_queries(world, client_as):
-    req = _request(world)
+def test_drawing_forms_only_when_opened_saves_their_queries(world, client_as, consultation):
+    req = consultation
     c = client_as(world.supervisor)
     c.get(f"/servicedesk/{req.pk}/")
     with CaptureQueriesContext(connection) as page:
@@ -48,8 +34,8 @@ def test_drawing_forms_only_when_opened_saves_their_queries(world, client_as):
     assert 'FROM "core_department"' in " ".join(q["sql"] for q in assign.captured_queries)
 
 
-def test_a_refused_form_comes_back_open_with_its_error(world, client_as):
-    req = _request(world)
+def test_a_refused_form_comes_back_open_with_its_error(world, client_as, consultation):
+    req = consultation
     c = client_as(world.frontdesk)
     r = c.post(f"/servicedesk/{req.pk}/note/", {"text": ""})
     body = r.content.decode()
@@ -59,8 +45,8 @@ def test_a_refused_form_comes_back_open_with_its_error(world, client_as):
     assert f'hx-get="/servicedesk/{req.pk}/?form=feedback"' in body
 
 
-def test_a_form_not_offered_answers_a_message(world, client_as):
-    req = _request(world)
+def test_a_form_not_offered_answers_a_message(world, client_as, consultation):
+    req = consultation
     body = client_as(world.frontdesk).get(f"/servicedesk/{req.pk}/", {"form": "nonsense"}).content.decode()
     assert "此操作当前不可办理" in body and "<html" not in body
     assert client_as(world.frontdesk2).get(f"/servicedesk/{req.pk}/", {"form": "note"}).status_code == 404

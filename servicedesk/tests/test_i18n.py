@@ -9,16 +9,8 @@ from servicedesk import services
 from servicedesk.models import TimelineEvent
 
 
-def test_buttons_in_english_records_in_chinese(world, client_as):
-    req = services.request_create(
-        actor=world.frontdesk,
-        prop=world.p1,
-        kind="consultation",
-        channel="phone",
-        title="停车卡办理咨询",
-        description="想问停车卡怎么办",
-        reporter_name="张三",
-    )
+def test_buttons_in_english_records_in_chinese(world, client_as, consultation):
+    req = consultation
     c = english(client_as(world.frontdesk))
     page = c.get(f"/servicedesk/{req.pk}/").content.decode()
     assert ">Consult the supervisor</button>" in page and ">请示主管</button>" not in page
@@ -50,16 +42,8 @@ def test_buttons_in_english_records_in_chinese(world, client_as):
     assert "关闭" in [h.reason for h in history_for(req)]
 
 
-def test_clock_labels_translated_on_the_page_and_the_overdue_list(world, client_as):
-    req = services.request_create(
-        actor=world.frontdesk,
-        prop=world.p1,
-        kind="consultation",
-        channel="phone",
-        title="停车卡办理咨询",
-        description="想问停车卡怎么办",
-        reporter_name="张三",
-    )
+def test_clock_labels_translated_on_the_page_and_the_overdue_list(world, client_as, consultation):
+    req = consultation
     services.clock_start(req, kind="same_day", label="当日回复业户", duration=timedelta(hours=-1))
     c = english(client_as(world.supervisor))
     page = c.get(f"/servicedesk/{req.pk}/").content.decode()

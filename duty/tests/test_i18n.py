@@ -1,7 +1,8 @@
 """The page's flash messages follow the chosen language (English catalog)."""
 
 import pytest
-from django.conf import settings
+
+from core.testing.i18n import english
 
 from .test_views import entry_post
 
@@ -10,6 +11,6 @@ pytestmark = pytest.mark.django_db
 
 def test_quick_entry_message_in_english(world, login_as):
     c = login_as(world.frontdesk)
-    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english(c)
     page = c.post("/duty/entries/add/", entry_post(world.p1), follow=True).content.decode()
     assert "Recorded." in page and "已记录。" not in page

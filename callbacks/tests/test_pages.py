@@ -87,7 +87,7 @@ def test_phone_script_shown_with_branches_by_htmx(world, client_as, cb):
 
 
 # R-CB-09, R-CB-20
-def test_record_and_review_through_the_pages(world, client_as, cb):
+def test_record_and_review_through_the_pages(world, daytime, client_as, cb):
     c = client_as(world.admin1)
     r = c.post(
         f"/callbacks/{cb.pk}/record/",
@@ -180,7 +180,7 @@ def test_call_list_query_count_is_fixed(world, client_as, make_request, django_a
     assert r.content.decode().count("/callbacks/") > 12
 
 
-def test_api_flow_and_scoping(world, api_as, cb, cb_p2):
+def test_api_flow_and_scoping(world, daytime, api_as, cb, cb_p2):
     api = api_as(world.admin1)
     r = api.get("/api/v1/callbacks/")
     assert r.status_code == 200 and {x["id"] for x in r.json()["results"]} == {cb.pk}

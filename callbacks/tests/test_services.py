@@ -43,7 +43,7 @@ def test_callback_methods_are_the_four_of_the_rules():
 
 
 # R-CB-11, R-CB-07
-def test_completed_complaint_gets_a_callback_due_in_3_days_with_a_clock(world, make_request, daytime):
+def test_completed_complaint_gets_a_callback_due_in_3_days_with_a_clock(world, daytime, make_request):
     req = make_request("complaint")
     engine.announce_completed(req, world.frontdesk)
     cb = Callback.objects.get(request=req)
@@ -178,7 +178,7 @@ def engine_quiet(world, when):
 
 
 # R-CB-05, R-CB-09, R-CB-17, R-CB-19
-def test_record_is_complete_signed_and_confirmed(world, make_request, daytime):
+def test_record_is_complete_signed_and_confirmed(world, daytime, make_request):
     req = make_request("repair")
     engine.announce_completed(req, world.engineer)
     cb = Callback.objects.get(request=req)
@@ -223,7 +223,7 @@ def test_issue_hands_the_sheet_to_the_callers_and_notifies_them(world, make_requ
 
 
 # R-CB-18
-def test_not_done_3_days_after_issue_is_chased_once(world, make_request, daytime):
+def test_not_done_3_days_after_issue_is_chased_once(world, daytime, make_request):
     req = make_request("repair")
     engine.announce_completed(req, world.engineer)
     cb = Callback.objects.get(request=req)
@@ -241,7 +241,7 @@ def test_not_done_3_days_after_issue_is_chased_once(world, make_request, daytime
 
 
 # R-CB-20, R-CB-11 — the must-show: complaint handled, called back on day 3 with 不满意, escalated, reopened.
-def test_day3_unsatisfied_is_escalated_and_reopens_the_request(world, make_request, daytime):
+def test_day3_unsatisfied_is_escalated_and_reopens_the_request(world, daytime, make_request):
     req = make_request("complaint")
     t0 = daytime.now()
     engine.announce_completed(req, world.frontdesk)
@@ -282,7 +282,7 @@ def test_day3_unsatisfied_is_escalated_and_reopens_the_request(world, make_reque
 
 
 # R-CB-20
-def test_qualified_review_closes_and_reopen_refused_when_workflow_disallows(world, make_request):
+def test_qualified_review_closes_and_reopen_refused_when_workflow_disallows(world, daytime, make_request):
     req = make_request("repair")
     engine.announce_completed(req, world.engineer)
     cb = Callback.objects.get(request=req)

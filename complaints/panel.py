@@ -3,7 +3,7 @@ progress, and the forms of the step the complaint is at (each posting to complai
 
 from core.forms import lazy_form
 from core.permissions import can
-from servicedesk.language import STANDARD_PHRASES
+from servicedesk.language import WRITING_GROUPS, phrase_groups
 
 from . import forms as f
 from .choices import FINAL_STATES, ComplaintStatus, Judgment
@@ -57,7 +57,7 @@ def complaint_panel(req, user):
         "proposals": proposals,
         "is_open": is_open,
         "is_written": req.channel == "written",
-        "standard_phrases": STANDARD_PHRASES,
+        "phrase_groups": phrase_groups(WRITING_GROUPS),
         "can_judge": status == S.RECEIVED and can(user, "complaints.judge", pid),
         "can_propose": status in (S.INVESTIGATING, S.AWAITING_INSTRUCTION) and handle,
         "can_instruct": status == S.AWAITING_INSTRUCTION and lead,

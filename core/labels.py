@@ -16,6 +16,7 @@ RUNTIME_LABELS = [
     gettext_noop("服务请求"),
     gettext_noop("出口核对"),
     gettext_noop("超时预警"),
+    gettext_noop("服务用语"),
     gettext_noop("投诉"),
     gettext_noop("代办服务"),
     gettext_noop("投诉登记"),

@@ -55,6 +55,7 @@ MENU_ORDER = [
     "errands",
     "requests",
     "requests-overdue",
+    "requests-phrases",
     "complaints-new",
     "complaints",
     "complaints-reports",

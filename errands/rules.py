@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from servicedesk.language import PHONE_HONORIFICS
+
 # --- ticketing -------------------------------------------------------------------------------------------
 TICKET_RECONFIRM_BEFORE = timedelta(hours=24)  # R-TIX-06
 
@@ -155,10 +157,7 @@ PHONE_GUIDANCE = (
     ("R-TEL-06", "属于其他部门的事项,礼貌告知后主动转接。"),
     ("R-TEL-07", "结束前询问“请问还有什么需要帮忙的吗?”并致谢。"),
     ("R-TEL-08", "待来电人先挂断电话后再挂机。"),
-    (
-        "R-LANG-10",
-        "电话敬语:您、您好、请、劳驾、麻烦您、多谢您、可否、是否、能否代劳、有劳、效劳、拜托、谢谢、请稍后、对不起、再见。",
-    ),
+    ("R-LANG-10", f"电话敬语:{PHONE_HONORIFICS}。"),
 )
 
 

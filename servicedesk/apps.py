@@ -14,3 +14,6 @@ class ServicedeskConfig(AppConfig):
         MENU.register(
             "requests-overdue", "超时预警", order=31, url="servicedesk:overdue", action="request.view"
         )
+        MENU.register(
+            "requests-phrases", "服务用语", order=32, url="servicedesk:phrases", action="request.view"
+        )

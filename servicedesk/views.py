@@ -25,7 +25,7 @@ from . import selectors, services
 from .choices import Channel, Priority, RequestKind
 from .engine import PANELS, workflow_for
 from .forms import AssignForm, FeedbackForm, NoteForm, PhotoForm, TransitionForm
-from .language import STANDARD_PHRASES, check_text
+from .language import WRITING_GROUPS, check_text, phrase_groups
 
 
 def _need(user, action):
@@ -192,7 +192,7 @@ def _detail_context(request, req, **forms):
         can_note=can(user, "request.note", req.property_id),
         can_assign=can(user, "request.assign", req.property_id),
         masked_phone=mask_phone(req.contact_phone),
-        standard_phrases=STANDARD_PHRASES,
+        phrase_groups=phrase_groups(WRITING_GROUPS),
         now=timezone.now(),
     )
     return ctx
@@ -255,6 +255,13 @@ def transition(request, pk):
     )
     messages.success(request, _("已办理:%(action)s") % {"action": t.label})
     return redirect("servicedesk:detail", pk=req.pk)
+
+
+@login_required
+def phrasebook(request):
+    """服务用语: every phrase the rules give (R-LANG-01..13), and a box to check a draft against them."""
+    _need(request.user, "request.view")
+    return render(request, "servicedesk/phrasebook.html", {"groups": phrase_groups()})
 
 
 @login_required

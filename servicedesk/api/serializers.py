@@ -102,6 +102,14 @@ class LanguageCheckSerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True)
 
 
+class PhraseGroupSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    rule = serializers.CharField()
+    hint = serializers.CharField()
+    phrases = serializers.ListField(child=serializers.CharField())
+
+
 class ConsultationCreateSerializer(serializers.Serializer):
     property = serializers.IntegerField()
     channel = serializers.CharField()

@@ -14,7 +14,7 @@ from core.models import Department, Property, Unit, User
 
 from .. import consultations, selectors, services
 from ..engine import workflow_for
-from ..language import check_text
+from ..language import check_text, phrase_groups
 from ..models import ServiceRequest
 from . import serializers as s
 
@@ -179,3 +179,11 @@ class LanguageCheckView(APIView):
         d = s.LanguageCheckSerializer(data=request.data)
         d.is_valid(raise_exception=True)
         return Response({"findings": [f.__dict__ for f in check_text(d.validated_data["text"])]})
+
+
+class PhrasebookView(APIView):
+    """R-LANG-01..13: the phrasebook (服务用语) — each group with its rule, hint and phrases."""
+
+    @extend_schema(responses=s.PhraseGroupSerializer(many=True))
+    def get(self, request):
+        return Response(s.PhraseGroupSerializer(phrase_groups(), many=True).data)

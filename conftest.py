@@ -30,6 +30,26 @@ def _restore_language():
 
 
 @pytest.fixture
+def daytime(monkeypatch):
+    """Freeze "now" at 10:00 today (a Shanghai morning: outside the quiet hours, after midnight's date change)
+    for a test whose rules depend on the hour, whatever time the suite runs; `daytime(hours=2)` or
+    `daytime(to=...)` moves it, `daytime.now()` reads it."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    state = {"now": timezone.make_aware(datetime.combine(timezone.localdate(), time(10)))}
+    monkeypatch.setattr(timezone, "now", lambda: state["now"])
+
+    def move(to=None, **delta):
+        state["now"] = to if to is not None else state["now"] + timedelta(**delta)
+        return state["now"]
+
+    move.now = lambda: state["now"]
+    return move
+
+
+@pytest.fixture
 def world(db):
     from core.testing.personas import build_world
 

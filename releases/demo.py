@@ -37,8 +37,11 @@ def _by_role(prop):
 
 
 def _working_day_before(cal, day, n=1):
+    """The n-th working day before `day` (after it when n is negative)."""
+    step = timedelta(days=1 if n > 0 else -1)
+    n = abs(n)
     while n:
-        day -= timedelta(days=1)
+        day -= step
         if cal.is_workday(day):
             n -= 1
     return day
@@ -124,10 +127,12 @@ def load(*, prop, staff, rng, units) -> dict:
     services.release_confirm_fees(actor=finance, release=rel, note="管理费、电费已结清", now=at(early, 14))
     services.release_issue(actor=lead, release=rel, carrier_signed=True, now=at(past, 9))
     services.release_exit_check(actor=guard, release=rel, match=True, now=at(past, 10))
-    # 5. issued, waiting at the exit; 6. applied, waiting for the phone confirmation
-    rel = make(4, planned=at(today, 16), now=at(past))
+    # 5. issued, waiting at the exit; 6. applied, waiting for the phone confirmation — both planned for
+    # today, or the next working day when the demo is loaded on a weekend or holiday (R-REL-08).
+    going = today if cal.is_workday(today) else _working_day_before(cal, today, -1)
+    rel = make(4, planned=at(going, 16), now=at(past))
     ready(rel, at(past))
     services.release_issue(actor=desk, release=rel, carrier_signed=True, now=at(past, 11))
-    make(5, planned=at(today, 17), now=at(past))
+    make(5, planned=at(going, 17), now=at(past))
     made = GoodsRelease.objects.filter(property=prop).count()
     return {"releases": made}

@@ -86,7 +86,11 @@ def _instead(*rules: str) -> tuple[str, ...]:
 
 PHRASEBOOK: tuple[PhraseGroup, ...] = (
     PhraseGroup(
-        "complaint", _("投诉处理规范用语"), "R-LANG-13", tuple(STANDARD_PHRASES), _("受理、跟进和答复投诉时使用。")
+        "complaint",
+        _("投诉处理规范用语"),
+        "R-LANG-13",
+        tuple(STANDARD_PHRASES),
+        _("受理、跟进和答复投诉时使用。"),
     ),
     PhraseGroup(
         "instead",
@@ -102,12 +106,16 @@ PHRASEBOOK: tuple[PhraseGroup, ...] = (
         _instead("R-LANG-07"),
         _("答复稿中出现这些词时,系统会在输入框下方提示。"),
     ),
-    PhraseGroup("address", _("称呼语"), "R-LANG-08", ("小姐", "夫人", "太太", "先生", "同志", "大姐", "阿姨", "您好!")),
+    PhraseGroup(
+        "address", _("称呼语"), "R-LANG-08", ("小姐", "夫人", "太太", "先生", "同志", "大姐", "阿姨", "您好!")
+    ),
     PhraseGroup("welcome", _("欢迎语"), "R-LANG-08", ("您来了", "欢迎光临!")),
     PhraseGroup(
         "greeting", _("问候语"), "R-LANG-08", ("早上好", "早安", "午安", "晚安", "下午好!", "晚上好!")
     ),
-    PhraseGroup("congratulate", _("祝贺语"), "R-LANG-08", ("节日愉快!", "圣诞快乐!", "新年快乐!", "生日快乐!")),
+    PhraseGroup(
+        "congratulate", _("祝贺语"), "R-LANG-08", ("节日愉快!", "圣诞快乐!", "新年快乐!", "生日快乐!")
+    ),
     PhraseGroup("apology", _("道歉语"), "R-LANG-08", ("对不起", "请原谅", "打扰了", "失礼了")),
     PhraseGroup("farewell", _("告别语"), "R-LANG-08", ("再见!", "欢迎下次光临!")),
     PhraseGroup("thanks", _("道谢语"), "R-LANG-08", ("谢谢", "非常感谢!")),
@@ -117,9 +125,7 @@ PHRASEBOOK: tuple[PhraseGroup, ...] = (
         "R-LANG-08",
         ("是的", "好的", "我明白了", "谢谢您的好意", "不客气", "没关系"),
     ),
-    PhraseGroup(
-        "enquire", _("征询语"), "R-LANG-08", ("我能为您做什么吗?", "您喜欢……?", "请您……好吗?")
-    ),
+    PhraseGroup("enquire", _("征询语"), "R-LANG-08", ("我能为您做什么吗?", "您喜欢……?", "请您……好吗?")),
     PhraseGroup(
         "phone",
         _("电话问候与敬语"),

@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import pytest
 from django.utils import timezone
@@ -81,20 +81,6 @@ def local_dt():
         return timezone.make_aware(datetime.combine(d, time(hh, mm)))
 
     return mk
-
-
-@pytest.fixture
-def daytime(monkeypatch, local_dt):
-    """Freeze "now" at 10:00 today (outside the quiet hours) unless the test moves it."""
-    state = {"now": local_dt(timezone.localdate(), 10)}
-    monkeypatch.setattr(timezone, "now", lambda: state["now"])
-
-    def move(to=None, **delta):
-        state["now"] = to if to is not None else state["now"] + timedelta(**delta)
-        return state["now"]
-
-    move.now = lambda: state["now"]
-    return move
 
 
 @pytest.fixture

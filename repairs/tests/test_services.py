@@ -615,8 +615,8 @@ def test_loss_record_only_for_emergencies(rw, make_repair):
 
 # R-REP-23
 def test_daily_return_states_why_unfinished_and_later_orders_go_to_next_day(rw, make_repair):
-    now = timezone.localtime()
-    start = now.replace(hour=0, minute=1, second=0, microsecond=0)
+    # Yesterday's return, so the times are in the past whenever the suite runs.
+    start = (timezone.localtime() - timedelta(days=1)).replace(hour=8, minute=1, second=0, microsecond=0)
     done = make_repair(received_at=start)
     walk_to_completed(rw, done)
     open_one = make_repair(received_at=start)
@@ -685,8 +685,9 @@ def test_unfinished_record_passed_to_engineering_supervisor(rw, make_repair):
 
 # R-REP-23
 def test_five_pm_check_flags_unreturned_orders_once(rw, make_repair):
-    five = timezone.localtime().replace(hour=17, minute=0, second=30, microsecond=0)
-    make_repair(received_at=five - timedelta(hours=2))  # raised during the day, whenever the test runs
+    # Yesterday's 17:00, so the order is raised in the past whenever the suite runs.
+    five = (timezone.localtime() - timedelta(days=1)).replace(hour=17, minute=0, second=30, microsecond=0)
+    make_repair(received_at=five - timedelta(hours=2))
     assert services.repairs_flag_unreturned(now=five - timedelta(hours=1)) == 0  # not yet 17:00
     assert services.repairs_flag_unreturned(now=five) == 2  # the CS and engineering supervisors
     assert services.repairs_flag_unreturned(now=five + timedelta(minutes=1)) == 0  # idempotent

@@ -27,7 +27,10 @@ def test_i_wont_do_it_is_flagged_once_as_its_own_rule():
 # R-LANG-04, R-LANG-05
 def test_the_rules_own_alternatives_are_suggested():
     found = check_text("这不是我应该做的。我想我做不了。")
-    assert [(f.phrase, f.rule) for f in found] == [("这不是我应该做的", "R-LANG-04"), ("我想我做不了", "R-LANG-05")]
+    assert [(f.phrase, f.rule) for f in found] == [
+        ("这不是我应该做的", "R-LANG-04"),
+        ("我想我做不了", "R-LANG-05"),
+    ]
     assert found[0].suggestion == "我很愿意为您做"
     assert "很愿意帮忙" in found[1].suggestion and "能做什么" in found[1].suggestion
 
@@ -44,10 +47,27 @@ def test_the_phrasebook_holds_every_phrase_list_of_the_rules():
     for g in PHRASEBOOK:
         by_rule.setdefault(g.rule, []).extend(g.phrases)
     polite = {str(g.label) for g in PHRASEBOOK if g.rule == "R-LANG-08"}
-    assert polite == {"称呼语", "欢迎语", "问候语", "祝贺语", "道歉语", "告别语", "道谢语", "答应语", "征询语"}
-    assert {"阿姨", "欢迎光临!", "午安", "生日快乐!", "失礼了", "欢迎下次光临!", "非常感谢!", "没关系"} <= set(
-        by_rule["R-LANG-08"]
-    )
+    assert polite == {
+        "称呼语",
+        "欢迎语",
+        "问候语",
+        "祝贺语",
+        "道歉语",
+        "告别语",
+        "道谢语",
+        "答应语",
+        "征询语",
+    }
+    assert {
+        "阿姨",
+        "欢迎光临!",
+        "午安",
+        "生日快乐!",
+        "失礼了",
+        "欢迎下次光临!",
+        "非常感谢!",
+        "没关系",
+    } <= set(by_rule["R-LANG-08"])
     assert any("能否代劳" in p and "请稍后" in p for p in by_rule["R-LANG-09/10"])
     assert by_rule["R-LANG-11"] == ["对不起,请您说慢一点。", "对不起,请您再说一遍,好吗?"]
     assert by_rule["R-LANG-12"] == ["谢谢您的称赞,这是我应该做的事情。"]
@@ -63,7 +83,15 @@ def test_phrasebook_page_and_its_draft_check(world, client, client_as):
     assert client.get("/servicedesk/phrases/").status_code == 302
     c = client_as(world.frontdesk)
     body = c.get("/servicedesk/phrases/").content.decode()
-    for text in ("服务用语", "称呼语", "征询语", "请您……好吗?", "对不起,请您说慢一点。", "谢谢您的称赞", "R-LANG-13"):
+    for text in (
+        "服务用语",
+        "称呼语",
+        "征询语",
+        "请您……好吗?",
+        "对不起,请您说慢一点。",
+        "谢谢您的称赞",
+        "R-LANG-13",
+    ):
         assert text in body
     assert 'href="/servicedesk/phrases/"' in body  # in the menu
     hint = c.post("/servicedesk/language-check/", {"text": "我不会做这个"}).content.decode()

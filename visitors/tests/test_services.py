@@ -611,7 +611,9 @@ def test_spare_key_kept_by_clerk_throughout(world, admitted):
 # --- desk summary and handover counts --------------------------------------------------------------------
 
 
-def test_desk_summary_counts_and_lists(world, folks, visit, admitted, later, django_assert_max_num_queries):
+def test_desk_summary_counts_and_lists(
+    world, daytime, folks, visit, admitted, later, django_assert_max_num_queries
+):  # at 10:00: the visitor who came 3 hours ago came today
     over = admitted(arrived_at=later(hours=-3), expected_leave_at=later(hours=-1))
     inb = admitted(visitor_name="钱访客")
     visit(visitor_name="孙访客")

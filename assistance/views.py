@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
@@ -196,19 +197,19 @@ unsatisfiable = HelpStep.as_view(
 # --- the 《住户求助登记表》 ----------------------------------------------------------------------------
 
 REGISTER_HEAD = [
-    "编号",
-    "受理时间",
-    "求助类别",
-    "求助人",
-    "房号/位置",
-    "联系电话",
-    "求助内容",
-    "处理经过",
-    "处理结果",
-    "受理人",
-    "状态",
-    "有偿/收费",
-    "办结时间",
+    gettext_lazy("编号"),
+    gettext_lazy("受理时间"),
+    gettext_lazy("求助类别"),
+    gettext_lazy("求助人"),
+    gettext_lazy("房号/位置"),
+    gettext_lazy("联系电话"),
+    gettext_lazy("求助内容"),
+    gettext_lazy("处理经过"),
+    gettext_lazy("处理结果"),
+    gettext_lazy("受理人"),
+    gettext_lazy("状态"),
+    gettext_lazy("有偿/收费"),
+    gettext_lazy("办结时间"),
 ]
 
 

@@ -106,8 +106,25 @@ def callback_all(request):
             ]
             for c in qs.iterator(chunk_size=2000)
         )
-        head = ["编号", "类别", "事项", "对象", "电话", "房间", "状态", "期限", "回访时间", "方式", "满意度"]
-        head += ["缺点与不足", "住户建议", "不合格", "处理意见"]
+        head = [
+            gettext_lazy("编号"),
+            gettext_lazy("类别"),
+            gettext_lazy("事项"),
+            gettext_lazy("对象"),
+            gettext_lazy("电话"),
+            gettext_lazy("房间"),
+            gettext_lazy("状态"),
+            gettext_lazy("期限"),
+            gettext_lazy("回访时间"),
+            gettext_lazy("方式"),
+            gettext_lazy("满意度"),
+        ]
+        head += [
+            gettext_lazy("缺点与不足"),
+            gettext_lazy("住户建议"),
+            gettext_lazy("不合格"),
+            gettext_lazy("处理意见"),
+        ]
         return xlsx_response("回访记录.xlsx", head, rows)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -616,12 +633,20 @@ def analysis(request):
 
 
 def _analysis_rows(a):
-    head = ["类别", "房间", "事项/分类", "次数", "时间", "满意度", "处理意见"]
+    head = [
+        gettext_lazy("类别"),
+        gettext_lazy("房间"),
+        gettext_lazy("事项/分类"),
+        gettext_lazy("次数"),
+        gettext_lazy("时间"),
+        gettext_lazy("满意度"),
+        gettext_lazy("处理意见"),
+    ]
     rows = []
     for r in a["unqualified"]:
         rows.append(
             [
-                "回访不合格",
+                gettext_lazy("回访不合格"),
                 r["unit__label"] or "",
                 r["subject"],
                 1,
@@ -630,19 +655,25 @@ def _analysis_rows(a):
                 r["handling_opinion"],
             ]
         )
-    for label, key in (("同一事项投诉≥2次", "repeated_complaints"), ("同一维修≥3次", "repeated_repairs")):
+    for label, key in (
+        (_("同一事项投诉≥2次"), "repeated_complaints"),
+        (_("同一维修≥3次"), "repeated_repairs"),
+    ):
         for r in a[key]:
             span = f"{timezone.localtime(r['first']):%m-%d} ~ {timezone.localtime(r['last']):%m-%d}"
-            rows.append([label, r["unit__label"], r["category"] or "未分类", r["n"], span, "", ""])
+            rows.append(
+                [label, r["unit__label"], r["category"] or gettext_lazy("未分类"), r["n"], span, "", ""]
+            )
     c = a["callbacks"]
     rows.append(
         [
-            "回访合计",
+            gettext_lazy("回访合计"),
             "",
             "",
             c["total"],
             "",
-            f"满意{c['satisfied']} 一般{c['average']} 不满意{c['unsatisfied']}",
+            _("满意%(s)s 一般%(a)s 不满意%(u)s")
+            % {"s": c["satisfied"], "a": c["average"], "u": c["unsatisfied"]},
             "",
         ]
     )

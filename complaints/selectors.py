@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from core.masking import mask_phone
 from core.models import Property
@@ -341,25 +342,25 @@ def monthly_summary(*, user, month: date, prop_ids=None) -> dict:
 
 
 REPORT_COLUMNS = [
-    ("编号", "number"),
-    ("受理时间", "received_at"),
-    ("受理方式", "channel"),
-    ("投诉人", "reporter"),
-    ("联系电话", "phone"),
-    ("房间/地点", "unit"),
-    ("事由", "title"),
-    ("投诉内容", "description"),
-    ("基本类型", "basic_type"),
-    ("分析类别", "analysis_category"),
-    ("判断", "judgment"),
-    ("级别", "severity"),
-    ("责任部门", "department"),
-    ("处理方案", "handling"),
-    ("处理结果", "resolution"),
-    ("状态", "status"),
-    ("当日回复", "replied"),
-    ("回访满意度", "satisfaction"),
-    ("重开次数", "reopen_count"),
+    (gettext_lazy("编号"), "number"),
+    (gettext_lazy("受理时间"), "received_at"),
+    (gettext_lazy("受理方式"), "channel"),
+    (gettext_lazy("投诉人"), "reporter"),
+    (gettext_lazy("联系电话"), "phone"),
+    (gettext_lazy("房间/地点"), "unit"),
+    (gettext_lazy("事由"), "title"),
+    (gettext_lazy("投诉内容"), "description"),
+    (gettext_lazy("基本类型"), "basic_type"),
+    (gettext_lazy("分析类别"), "analysis_category"),
+    (gettext_lazy("判断"), "judgment"),
+    (gettext_lazy("级别"), "severity"),
+    (gettext_lazy("责任部门"), "department"),
+    (gettext_lazy("处理方案"), "handling"),
+    (gettext_lazy("处理结果"), "resolution"),
+    (gettext_lazy("状态"), "status"),
+    (gettext_lazy("当日回复"), "replied"),
+    (gettext_lazy("回访满意度"), "satisfaction"),
+    (gettext_lazy("重开次数"), "reopen_count"),
 ]
 
 

@@ -9,19 +9,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from core import notify
 from core.choices import Role
 from core.errors import DomainError
-from core.exports import xlsx_response
+from core.exports import xlsx_response, xlsx_sheets_response
 from core.masking import mask_phone
 from core.models import Property, Unit
 from core.permissions import can
@@ -177,22 +175,22 @@ class ComplaintFilter(django_filters.FilterSet):
 
 
 LIST_COLUMNS = [
-    "编号",
-    "受理时间",
-    "受理方式",
-    "投诉人",
-    "电话",
-    "房间",
-    "事由",
-    "基本类型",
-    "分析类别",
-    "情绪",
-    "判断",
-    "级别",
-    "责任部门",
-    "状态",
-    "当日回复",
-    "重开次数",
+    gettext_lazy("编号"),
+    gettext_lazy("受理时间"),
+    gettext_lazy("受理方式"),
+    gettext_lazy("投诉人"),
+    gettext_lazy("电话"),
+    gettext_lazy("房间"),
+    gettext_lazy("事由"),
+    gettext_lazy("基本类型"),
+    gettext_lazy("分析类别"),
+    gettext_lazy("情绪"),
+    gettext_lazy("判断"),
+    gettext_lazy("级别"),
+    gettext_lazy("责任部门"),
+    gettext_lazy("状态"),
+    gettext_lazy("当日回复"),
+    gettext_lazy("重开次数"),
 ]
 
 
@@ -213,7 +211,7 @@ def _list_row(c):
         c.get_severity_display(),
         c.responsible_label,
         selectors.status_label(r.status),
-        "是" if c.same_day_replied_at else "否",
+        gettext_lazy("是") if c.same_day_replied_at else gettext_lazy("否"),
         r.reopen_count,
     ]
 
@@ -433,26 +431,6 @@ def _prop_filter(request):
         return []
 
 
-def _multi_sheet(filename, sheets):
-    from io import BytesIO
-    from urllib.parse import quote
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, head, rows in sheets:
-        ws = wb.create_sheet(title=title[:31])
-        ws.append(head)
-        for row in rows:
-            ws.append(row)
-    buf = BytesIO()
-    wb.save(buf)
-    resp = HttpResponse(
-        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return resp
-
-
 HEAD = [c for c, _ in selectors.REPORT_COLUMNS]
 
 
@@ -463,14 +441,14 @@ def report_daily(request):
     day = _parse_date(request.GET.get("date"), timezone.localdate())
     data = selectors.daily_review(user=request.user, day=day, prop_ids=_prop_filter(request))
     if request.GET.get("export") == "xlsx":
-        return _multi_sheet(
+        return xlsx_sheets_response(
             f"投诉日整理-{day}.xlsx",
             [
                 ("当日投诉", HEAD, [selectors.export_row(r) for r in data["today"]]),
                 ("遗留投诉", HEAD, [selectors.export_row(r) for r in data["outstanding"]]),
                 (
-                    "突出问题",
-                    HEAD + ["原因"],
+                    gettext_lazy("突出问题"),
+                    HEAD + [gettext_lazy("原因")],
                     [selectors.export_row(r) + [r["reasons"]] for r in data["prominent"]],
                 ),
             ],
@@ -489,7 +467,7 @@ def report_weekly(request):
     start = _parse_date(request.GET.get("week"), selectors.week_start(timezone.localdate()))
     data = selectors.weekly_analysis(user=request.user, start=start, prop_ids=_prop_filter(request))
     if request.GET.get("export") == "xlsx":
-        return _multi_sheet(
+        return xlsx_sheets_response(
             f"投诉周分析-{data['start']}.xlsx",
             [(g["label"], HEAD, [selectors.export_row(r) for r in g["rows"]]) for g in data["groups"]],
         )
@@ -513,22 +491,22 @@ def report_monthly(request):
     if request.GET.get("export") == "xlsx":
         summary = (
             [
-                ["投诉总数", data["total"]],
-                ["成立", data["valid"]],
-                ["不成立", data["invalid"]],
-                ["重大投诉", data["major"]],
-                ["当日回复率(%)", data["reply_rate"]],
-                ["已归档/关闭", data["archived"]],
-                ["回访不满意重开", data["reopened"]],
+                [gettext_lazy("投诉总数"), data["total"]],
+                [gettext_lazy("成立"), data["valid"]],
+                [gettext_lazy("不成立"), data["invalid"]],
+                [gettext_lazy("重大投诉"), data["major"]],
+                [gettext_lazy("当日回复率(%)"), data["reply_rate"]],
+                [gettext_lazy("已归档/关闭"), data["archived"]],
+                [gettext_lazy("回访不满意重开"), data["reopened"]],
             ]
             + [[f"类型:{x['name']}", x["value"]] for x in data["by_type"]]
             + [[f"类别:{x['name']}", x["value"]] for x in data["by_category"]]
         )
-        return _multi_sheet(
+        return xlsx_sheets_response(
             f"用户意见受理表-{month:%Y-%m}.xlsx",
             [
                 ("用户意见受理表", HEAD, [selectors.export_row(r) for r in data["rows"]]),
-                ("汇总", ["项目", "数值"], summary),
+                ("汇总", [gettext_lazy("项目"), gettext_lazy("数值")], summary),
             ],
         )
     chart = {k: data[k] for k in ("by_type", "by_category", "satisfaction", "per_day")}

@@ -19,15 +19,15 @@ from .choices import ReleaseKind, ReleaseStatus
 from .forms import ConfirmPhoneForm, ExitForm, FeesForm, IdCopyForm, IssueForm, ReleaseForm
 
 EXPORT_COLUMNS = [
-    ("编号", lambda r: r.number),
-    ("类别", lambda r: r.get_kind_display()),
-    ("房间", lambda r: r.unit.label),
-    ("申请业户", lambda r: r.resident.name),
-    ("经办人", lambda r: r.carrier_name),
-    ("经办人证件", lambda r: r.masked_carrier_id()),
-    ("预计出门", lambda r: r.planned_at.strftime("%Y-%m-%d %H:%M")),
-    ("物品件数", lambda r: r.item_count),
-    ("状态", lambda r: r.get_status_display()),
+    (gettext_lazy("编号"), lambda r: r.number),
+    (gettext_lazy("类别"), lambda r: r.get_kind_display()),
+    (gettext_lazy("房间"), lambda r: r.unit.label),
+    (gettext_lazy("申请业户"), lambda r: r.resident.name),
+    (gettext_lazy("经办人"), lambda r: r.carrier_name),
+    (gettext_lazy("经办人证件"), lambda r: r.masked_carrier_id()),
+    (gettext_lazy("预计出门"), lambda r: r.planned_at.strftime("%Y-%m-%d %H:%M")),
+    (gettext_lazy("物品件数"), lambda r: r.item_count),
+    (gettext_lazy("状态"), lambda r: r.get_status_display()),
 ]
 
 

@@ -69,12 +69,12 @@ class ResidentListView(ObjectListView):
     paginate_by = 50
     # R-ARCH-06: the export carries masked phone and ID numbers, like the page.
     columns = [
-        ("姓名/公司名称", "name"),
-        ("类别", "get_kind_display"),
-        ("房间", "current_units_label"),
-        ("手机", "masked_phone"),
-        ("证件号码", "masked_id_number"),
-        ("重点客户", "key_customer_label"),
+        (gettext_lazy("姓名/公司名称"), "name"),
+        (gettext_lazy("类别"), "get_kind_display"),
+        (gettext_lazy("房间"), "current_units_label"),
+        (gettext_lazy("手机"), "masked_phone"),
+        (gettext_lazy("证件号码"), "masked_id_number"),
+        (gettext_lazy("重点客户"), "key_customer_label"),
     ]
 
     def get_queryset(self):

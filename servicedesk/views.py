@@ -79,18 +79,18 @@ def request_list(request):
             for r in qs.iterator(chunk_size=2000)
         )
         head = [
-            "编号",
-            "类别",
-            "状态",
-            "受理方式",
-            "位置",
-            "联系人",
-            "电话",
-            "事由",
-            "责任部门",
-            "责任人",
-            "受理时间",
-            "重开次数",
+            _("编号"),
+            _("类别"),
+            _("状态"),
+            _("受理方式"),
+            _("位置"),
+            _("联系人"),
+            _("电话"),
+            _("事由"),
+            _("责任部门"),
+            _("责任人"),
+            _("受理时间"),
+            _("重开次数"),
         ]
         return xlsx_response("服务请求.xlsx", head, rows)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))

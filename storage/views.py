@@ -46,16 +46,16 @@ def _page(request, qs, per=50):
 # --- 寄存 register ---------------------------------------------------------------------------------------
 
 EXPORT_COLUMNS = [
-    "认领单号",
-    "寄存时间",
-    "寄存人",
-    "房间",
-    "物品",
-    "件数",
-    "大小",
-    "存放位置",
-    "状态",
-    "电话",
+    gettext_lazy("认领单号"),
+    gettext_lazy("寄存时间"),
+    gettext_lazy("寄存人"),
+    gettext_lazy("房间"),
+    gettext_lazy("物品"),
+    gettext_lazy("件数"),
+    gettext_lazy("大小"),
+    gettext_lazy("存放位置"),
+    gettext_lazy("状态"),
+    gettext_lazy("电话"),
 ]
 
 
@@ -81,7 +81,7 @@ def item_list(request):
             ]
             for it in qs.iterator(chunk_size=2000)
         )
-        return xlsx_response("寄存物品登记表.xlsx", EXPORT_COLUMNS, rows, "寄存物品登记表")
+        return xlsx_response("寄存物品登记表.xlsx", EXPORT_COLUMNS, rows, gettext_lazy("寄存物品登记表"))
     page, query = _page(request, qs)
     return render(
         request,

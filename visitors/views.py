@@ -95,22 +95,22 @@ class EntryListView(ObjectListView):
     template_name = "visitors/entry_list.html"
     partial_template_name = "visitors/_partials/entry_table.html"
     columns = [
-        ("编号", "number"),
-        ("访客姓名", "visitor_name"),
-        ("证件类型", "get_visitor_id_type_display"),
-        ("证件号码", "masked_id_number"),
-        ("电话", "masked_phone"),
-        ("人数", "party_size"),
-        ("被访房间", "unit.label"),
-        ("被访住户", "resident.name"),
-        ("事由", "purpose"),
-        ("来访时间", "arrived_at"),
-        ("预计离开", "expected_leave_at"),
-        ("离开时间", "left_at"),
-        ("确认方式", "get_confirm_method_display"),
-        ("确认人", "confirmed_with"),
-        ("确认结果", "get_confirm_result_display"),
-        ("状态", "get_status_display"),
+        (gettext_lazy("编号"), "number"),
+        (gettext_lazy("访客姓名"), "visitor_name"),
+        (gettext_lazy("证件类型"), "get_visitor_id_type_display"),
+        (gettext_lazy("证件号码"), "masked_id_number"),
+        (gettext_lazy("电话"), "masked_phone"),
+        (gettext_lazy("人数"), "party_size"),
+        (gettext_lazy("被访房间"), "unit.label"),
+        (gettext_lazy("被访住户"), "resident.name"),
+        (gettext_lazy("事由"), "purpose"),
+        (gettext_lazy("来访时间"), "arrived_at"),
+        (gettext_lazy("预计离开"), "expected_leave_at"),
+        (gettext_lazy("离开时间"), "left_at"),
+        (gettext_lazy("确认方式"), "get_confirm_method_display"),
+        (gettext_lazy("确认人"), "confirmed_with"),
+        (gettext_lazy("确认结果"), "get_confirm_result_display"),
+        (gettext_lazy("状态"), "get_status_display"),
     ]
 
     def get_queryset(self):

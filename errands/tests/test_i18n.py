@@ -29,3 +29,19 @@ def test_step_label_and_message_in_english(ew, client_as):
         f"/errands/cash/{use.pk}/sign/", {"signature_name": "林业主"}, follow=True
     ).content.decode()
     assert "Owner signs to confirm: done." in page
+
+
+@pytest.mark.parametrize(
+    "url, english_text, chinese_text",
+    [
+        ("/errands/tickets/", "Flight/train no.", "航班/车次"),
+        ("/errands/laundry/", "Laundry slip no.", "洗衣单号"),
+        ("/errands/new/ticket/", "Register a ticket booking", "登记票务预定"),
+        ("/errands/new/call/", "Log a call", "登记来电"),
+    ],
+)
+def test_register_headers_and_create_titles_in_english(ew, client_as, url, english_text, chinese_text):
+    c = client_as(ew.admin1)
+    assert chinese_text in c.get(url).content.decode()
+    page = english(c).get(url).content.decode()
+    assert english_text in page and chinese_text not in page

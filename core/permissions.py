@@ -44,6 +44,12 @@ ACTIONS: dict[str, set[str]] = {
     "duty.signoff": {R.CS_SUPERVISOR},  # R-DUTY-05, R-DUTY-14
     "duty.report.acknowledge": LEADS,  # R-DUTY-02: the 《特别事件报告》 is read and acknowledged upward
     "handover.do": CS_DESK,
+    # Post attendance 《岗位签到表》 (R-DUTY-15/16): the front desk signs every post in and out; the 客服主管
+    # or the 管理处经理 sets up the posts and approves leaving a post early or for a meal.
+    "post.view": {R.MANAGER} | CS_DESK,
+    "post.attend": CS_DESK,  # R-DUTY-16
+    "post.manage": LEADS,
+    "post.approve_leave": LEADS,  # R-DUTY-15
     "notification.view": EVERYONE,
     "outbox.view": {R.MANAGER} | CS_DESK,
     "attachment.add": EVERYONE,

@@ -75,6 +75,7 @@ MENU_ORDER = [
     "residents-access",
     "duty",
     "handover",
+    "duty-posts",
     "core.property_settings",
     "core.rule_settings",
     "core.calendar",

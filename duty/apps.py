@@ -12,3 +12,4 @@ class DutyConfig(AppConfig):
 
         MENU.register("duty", "值班记录", order=60, url="duty:today", action="duty.view")
         MENU.register("handover", "交接班", order=61, url="duty:handovers", action="handover.do")
+        MENU.register("duty-posts", "岗位签到", order=62, url="duty:posts", action="post.view")

@@ -30,3 +30,13 @@ class HandoverStatus(models.TextChoices):
     DRAFT = "draft", _("交接中")
     HANDED_OVER = "handed_over", _("已交班")
     CONFIRMED = "confirmed", _("已接班")
+
+
+class LeaveReason(models.TextChoices):
+    """Why a staff member signs out of a post (《岗位签到表》 签退). R-DUTY-15: anything but 下班 at the
+    shift's end needs the 客服主管's approval."""
+
+    OFF_DUTY = "off_duty", _("下班")
+    MEAL = "meal", _("用餐")
+    TEMPORARY = "temporary", _("临时离岗")
+    OTHER = "other", _("其他")

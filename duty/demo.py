@@ -1,4 +1,5 @@
-"""Demo data: a few weeks of 《客服工作台帐》, special incident reports, sign-offs and handovers.
+"""Demo data: a few weeks of 《客服工作台帐》, special incident reports, sign-offs and handovers, and the
+《岗位签到表》: four posts, who is on them now, the last two shifts signed out, one meal relief.
 
 Everything goes through duty.services with real actors; `occurred_at` / `now` backfill the past weeks.
 (History rows and created_at stamps carry the time the loader ran.)
@@ -11,12 +12,12 @@ from datetime import datetime, time, timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from core.choices import Role
-from core.models import Location, Membership, Unit
+from core.choices import DepartmentKind, Role
+from core.models import Building, Department, Location, Membership, Unit
 
 from . import services
-from .choices import DutyCategory, Shift
-from .models import DutyEntry, shift_window
+from .choices import DutyCategory, LeaveReason, Shift
+from .models import SIGN_IN_EARLY, DutyEntry, Post, attendance_window, shift_window
 
 # (category, course, handling, result); "{unit}" is replaced by a unit label of the property.
 ENTRY_TEMPLATES = [
@@ -191,7 +192,14 @@ def _by_role(prop, staff: dict) -> dict[str, list]:
 
 
 def load(*, prop, staff: dict, rng, days: int = 21) -> dict:
-    """Backfill `days` days of duty log for `prop`, plus today up to now. Returns what was made."""
+    """Backfill `days` days of duty log for `prop`, plus today up to now, and the posts' attendance.
+    Returns what was made; each part is skipped when the property has it already."""
+    made = _duty_log(prop=prop, staff=staff, rng=rng, days=days)
+    posts = _posts(prop, staff)
+    return made if posts is None else {**made, **posts}
+
+
+def _duty_log(*, prop, staff: dict, rng, days: int) -> dict:
     if DutyEntry.objects.filter(property=prop).exists():
         return {"skipped": True}
     roles = _by_role(prop, staff)
@@ -357,4 +365,145 @@ def _handovers(prop, desk, day, now, rng, lent: set) -> int:
         )
         services.handover_confirm(actor=incoming, handover=handover, now=h0 + timedelta(minutes=1))
         made += 1
+    return made
+
+
+# --- 《岗位签到表》 (R-DUTY-15/16) -------------------------------------------------------------------------
+
+# name ("{building}" = the lobby's building), department, never empty (R-DUTY-15), staffed at night,
+# the roles that usually stand there (anyone else fills in).
+POSTS = [
+    ("前台", DepartmentKind.CUSTOMER_SERVICE, True, True, (Role.FRONT_DESK, Role.CS_ADMIN, Role.CLERK)),
+    ("{building}大堂岗", DepartmentKind.SECURITY, True, True, (Role.GUARD, Role.SEC_SUPERVISOR)),
+    ("地下车场岗", DepartmentKind.SECURITY, True, True, (Role.GUARD, Role.SEC_SUPERVISOR, Role.ENGINEER)),
+    ("会所岗", DepartmentKind.CUSTOMER_SERVICE, False, False, (Role.CS_ADMIN, Role.CLERK, Role.FRONT_DESK)),
+]
+MEAL_AT = time(11, 30)
+MEAL_BACK = time(12, 10)
+
+
+def _window_at(prop, at):
+    return attendance_window(prop, at - SIGN_IN_EARLY)
+
+
+def _posts(prop, staff: dict) -> dict | None:
+    """Four posts; the current shift on post since its start, the two before signed out at their end
+    (each relieved by the next shift's arrival, 5 minutes early); one 前台 meal with the 客服主管's
+    approval and a relief. Everything through duty.services, in time order."""
+    if Post.objects.filter(property=prop).exists():
+        return None
+    roles = _by_role(prop, staff)
+    leads = roles.get(Role.CS_SUPERVISOR, []) + roles.get(Role.MANAGER, [])
+    actor_pool = [
+        u for r in (Role.FRONT_DESK, Role.CS_ADMIN, Role.CLERK, Role.CS_SUPERVISOR) for u in roles.get(r, [])
+    ]
+    if not leads or not actor_pool:
+        return None
+    desk_clerk = actor_pool[0]
+    building = (
+        Building.objects.filter(property=prop, code="3").first()
+        or Building.objects.filter(property=prop).order_by("code").first()
+    )
+    depts = {d.kind: d for d in Department.objects.filter(property=prop)}
+    posts = []
+    for name, dept, never_empty, nights, prefer in POSTS:
+        if "{building}" in name:
+            if building is None:
+                continue
+            name = name.format(building=building.name)
+        post = services.post_create(
+            actor=leads[0],
+            prop=prop,
+            name=name,
+            building=building if "大堂" in name else None,
+            department=depts.get(dept),
+            never_empty=never_empty,
+        )
+        posts.append((post, nights, prefer))
+    made = {"posts": len(posts), "attendance": 0}
+
+    # Two teams alternate shifts; a team needs one person per post.
+    role_of = {u.pk: r for r, users in roles.items() for u in users}
+    workers = sorted(
+        (u for u in staff.values() if u.pk in role_of and u not in leads), key=lambda u: u.username
+    )
+    teams: list[dict] = [{}, {}]
+    free = list(workers)
+    staffed = posts[: len(workers) // 2]  # the posts both teams can fill, in POSTS order
+    if not staffed:
+        return made
+    for team in teams:
+        for post, _nights, prefer in staffed:
+            pick = next((u for r in prefer for u in free if role_of[u.pk] == r), free[0])
+            team[post.pk] = pick
+            free.remove(pick)
+
+    now = timezone.now()
+    w0 = _window_at(prop, now)
+    w1 = _window_at(prop, w0[0] - timedelta(minutes=1))
+    w2 = _window_at(prop, w1[0] - timedelta(minutes=1))
+    windows = [(w2, teams[0]), (w1, teams[1]), (w0, teams[0])]
+    tz = timezone.get_current_timezone()
+
+    def is_day(w) -> bool:
+        return timezone.localtime(w[0]).time() == prop.shift_start
+
+    # (at, order, kind, args): sign-ins before sign-outs at the same minute.
+    events = []
+    for i, (w, team) in enumerate(windows):
+        for post, nights, _prefer in posts:
+            person = team.get(post.pk)
+            if person is None or (not nights and not is_day(w)):
+                continue
+            events.append((w[0] - timedelta(minutes=5), 0, "in", (post, person, "")))
+            if i < len(windows) - 1:
+                nxt = windows[i + 1]
+                reliever = nxt[1].get(post.pk) if (nights or is_day(nxt[0])) else None
+                events.append((w[1], 1, "out", (person, LeaveReason.OFF_DUTY, None, reliever, "")))
+    # R-DUTY-15: the latest 前台 lunch already over — the relief signs in first, the supervisor approves.
+    front = posts[0][0]
+    for w, team in reversed(windows):
+        day = timezone.localtime(w[0]).date()
+        back = datetime.combine(day, MEAL_BACK, tzinfo=tz)
+        if not is_day(w) or back + timedelta(minutes=10) > now or front.pk not in team:
+            continue
+        person = team[front.pk]
+        other = teams[1] if team is teams[0] else teams[0]
+        relief = other.get(front.pk)
+        if relief is None:
+            break
+        meal = datetime.combine(day, MEAL_AT, tzinfo=tz)
+        events += [
+            (meal - timedelta(minutes=5), 0, "in", (front, relief, "用餐顶岗")),
+            (meal, 1, "out", (person, LeaveReason.MEAL, leads[0], relief, "")),
+            (back, 0, "in", (front, person, "用餐返岗")),
+            (
+                back + timedelta(minutes=5),
+                1,
+                "out",
+                (relief, LeaveReason.OTHER, leads[0], person, "顶岗结束,原岗人员已返岗"),
+            ),
+        ]
+        break
+
+    on_post: dict[int, object] = {}  # user pk -> open row
+    for at, _order, kind, args in sorted(events, key=lambda e: (e[0], e[1])):
+        if kind == "in":
+            post, person, note = args
+            on_post[person.pk] = services.post_sign_in(
+                actor=desk_clerk, post=post, staff=person, at=at, note=note
+            )
+            made["attendance"] += 1
+        else:
+            person, reason, approver, reliever, note = args
+            relief_row = on_post.get(reliever.pk) if reliever is not None else None
+            services.post_sign_out(
+                actor=desk_clerk,
+                shift=on_post.pop(person.pk),
+                reason=reason,
+                approved_by=approver,
+                relieved_by=relief_row,
+                note=note,
+                at=at,
+            )
     return made

@@ -4,9 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Location, Unit, User
+from core.models import Building, Department, Location, Unit, User
 
-from .choices import DutyCategory
+from .choices import DutyCategory, LeaveReason
+from .models import Post, PostShift
 
 
 class EntryForm(forms.Form):
@@ -102,3 +103,69 @@ class HandOverForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("退回原因"), max_length=500)
+
+
+# --- post attendance (岗位签到, R-DUTY-15/16) --------------------------------------------------------------
+
+
+def _user_label(user) -> str:
+    return str(user)
+
+
+class PostSignInForm(forms.Form):
+    """《岗位签到表》 签到: which post, who (the property's staff)."""
+
+    post = forms.ModelChoiceField(label=_("岗位"), queryset=Post.objects.none())
+    staff = forms.ModelChoiceField(label=_("签到人员"), queryset=User.objects.none())
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+    def __init__(self, *args, prop, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].queryset = Post.objects.filter(property=prop, active=True).order_by("name", "pk")
+        self.fields["staff"].queryset = User.objects.filter(pk__in=[u.pk for u in staff]).order_by("username")
+        self.fields["staff"].label_from_instance = _user_label
+
+
+class PostSignOutForm(forms.Form):
+    """《岗位签到表》 签退: why, who approved (R-DUTY-15), who took over."""
+
+    reason = forms.ChoiceField(label=_("离岗原因"), choices=LeaveReason.choices)
+    approved_by = forms.ModelChoiceField(label=_("批准人"), queryset=User.objects.none(), required=False)
+    relieved_by = forms.ModelChoiceField(label=_("接替人"), queryset=PostShift.objects.none(), required=False)
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+    def __init__(self, *args, shift, approvers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["approved_by"].queryset = User.objects.filter(pk__in=[u.pk for u in approvers])
+        self.fields["relieved_by"].queryset = PostShift.objects.filter(
+            post_id=shift.post_id, signed_out_at__isnull=True
+        ).exclude(pk=shift.pk)
+
+
+class PostForm(forms.Form):
+    """A post of the 《岗位签到表》, set up by the 客服主管 or the 管理处经理."""
+
+    name = forms.CharField(label=_("岗位名称"), max_length=50, help_text=_("如 前台、3栋大堂岗、地下车场岗"))
+    building = forms.ModelChoiceField(label=_("楼座"), queryset=Building.objects.none(), required=False)
+    department = forms.ModelChoiceField(label=_("部门"), queryset=Department.objects.none(), required=False)
+    never_empty = forms.BooleanField(
+        label=_("严禁空岗"),
+        required=False,
+        initial=True,
+        help_text=_("最后一人须有人接替才能签退(R-DUTY-15)"),
+    )
+    active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+
+    def __init__(self, *args, prop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = Building.objects.filter(property=prop).order_by("code")
+        self.fields["department"].queryset = Department.objects.filter(property=prop).order_by("kind")
+
+
+class AttendanceFilterForm(forms.Form):
+    date = forms.DateField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    post = forms.ModelChoiceField(label=_("岗位"), queryset=Post.objects.none(), required=False)
+
+    def __init__(self, *args, prop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].queryset = Post.objects.filter(property=prop).order_by("name", "pk")

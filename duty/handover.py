@@ -61,3 +61,13 @@ def _unsigned_days(prop) -> int:
 
 HANDOVER_COUNTS.register("duty.entries_today", "今日值班记录条数", _entries_today, order=10)
 HANDOVER_COUNTS.register("duty.unsigned_days", "未签批的值班日(不含今天)", _unsigned_days, order=11)
+
+
+def _empty_posts(prop) -> int:
+    """R-DUTY-15: never-empty posts nobody is signed in on (a query on the open rows, not a scan)."""
+    from .selectors import empty_posts_queryset
+
+    return empty_posts_queryset(prop).count()
+
+
+HANDOVER_COUNTS.register("duty.empty_posts", "空岗岗位数", _empty_posts, order=12)

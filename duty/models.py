@@ -5,13 +5,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import BaseModel, Location, Property, Unit
+from core.models import BaseModel, Building, Department, Location, Property, Unit
 
-from .choices import DutyCategory, HandoverStatus, ReportStatus, Shift
+from .choices import DutyCategory, HandoverStatus, LeaveReason, ReportStatus, Shift
 
 
 class DutyDay(BaseModel):
@@ -230,6 +231,23 @@ def shift_window(prop: Property, day, shift: str) -> tuple[datetime, datetime]:
     return start, end
 
 
+# A sign-in up to 15 minutes before a shift begins belongs to that shift (R-DUTY-08: the incoming arrives
+# 5 minutes early; a building post is a walk away from the front desk).
+SIGN_IN_EARLY = timedelta(minutes=15)
+
+
+def attendance_window(prop: Property, signed_in_at: datetime) -> tuple[datetime, datetime]:
+    """R-DUTY-07: the day or night shift a post sign-in belongs to (its start and end)."""
+    at = timezone.localtime(signed_in_at) + SIGN_IN_EARLY
+    day = at.date()
+    start, end = shift_window(prop, day, Shift.DAY)
+    if start <= at < end:
+        return start, end
+    if at >= end:
+        return shift_window(prop, day, Shift.NIGHT)
+    return shift_window(prop, day - timedelta(days=1), Shift.NIGHT)
+
+
 class HandoverItem(BaseModel):
     """An unfinished work item handed to the next shift (R-DUTY-13). 重要 items block a plain hand-over."""
 
@@ -247,3 +265,117 @@ class HandoverItem(BaseModel):
 
     def __str__(self):
         return self.description
+
+
+class Post(BaseModel):
+    """A post (岗位) of the 《岗位签到表》: the front desk, a building lobby, the car park, the clubhouse.
+
+    R-DUTY-16: the front desk signs every building post's staff in and out. R-DUTY-15: a `never_empty` post
+    must always be staffed — its last person leaves only once a relief has signed in. Posts are managed by
+    the 客服主管 or the 管理处经理 and never deleted: a post no longer staffed is deactivated.
+    """
+
+    property = models.ForeignKey(
+        Property, on_delete=models.PROTECT, related_name="posts", verbose_name=_("项目")
+    )
+    name = models.CharField(_("岗位名称"), max_length=50)
+    building = models.ForeignKey(
+        Building, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("楼座")
+    )
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("部门")
+    )
+    never_empty = models.BooleanField(_("严禁空岗"), default=True)  # R-DUTY-15
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("岗位")
+        verbose_name_plural = _("岗位")
+        ordering = ["property_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["property", "name"], name="post_name_unique")]
+        indexes = [models.Index(fields=["property", "active", "never_empty"], name="post_prop_active")]
+
+    def __str__(self):
+        return self.name
+
+
+class PostShift(BaseModel):
+    """One line of the 《岗位签到表》: who was on which post from when to when, recorded by the front desk.
+
+    R-DUTY-16: sign-in and sign-out are recorded by the front desk (`signed_in_by` / `signed_out_by`).
+    R-DUTY-15: leaving before the shift's end, for a meal or temporarily needs `approved_by` (客服主管 or
+    管理处经理); on a never-empty post the leaver's relief (`relieved_by`, the row of whoever took over)
+    signs in first. An open row (signed_out_at empty) means the person is on the post now; a staff member has
+    at most one open row anywhere.
+    """
+
+    property = models.ForeignKey(
+        Property, on_delete=models.PROTECT, related_name="post_shifts", verbose_name=_("项目")
+    )
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="shifts", verbose_name=_("岗位"))
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="post_shifts", verbose_name=_("员工")
+    )
+    signed_in_at = models.DateTimeField(_("签到时间"))
+    signed_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("签到登记人")
+    )
+    signed_out_at = models.DateTimeField(_("签退时间"), null=True, blank=True)
+    signed_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("签退登记人"),
+    )
+    leave_reason = models.CharField(_("离岗原因"), max_length=20, choices=LeaveReason.choices, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("批准人"),
+    )
+    relieved_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="relieved",
+        verbose_name=_("接替人"),
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("岗位签到")
+        verbose_name_plural = _("岗位签到")
+        ordering = ["signed_in_at", "id"]
+        constraints = [
+            # R-DUTY-16: one person is on one post at a time.
+            models.UniqueConstraint(
+                fields=["staff"],
+                condition=Q(signed_out_at__isnull=True),
+                name="post_shift_one_open_per_staff",
+            )
+        ]
+        indexes = [
+            # Who is on post now (by property) and which never-empty posts are empty (by post): both read
+            # the few open rows only, however long the attendance history grows.
+            models.Index(
+                fields=["property"], condition=Q(signed_out_at__isnull=True), name="post_shift_open_prop"
+            ),
+            models.Index(
+                fields=["post"], condition=Q(signed_out_at__isnull=True), name="post_shift_open_post"
+            ),
+            # A day's attendance list.
+            models.Index(fields=["property", "signed_in_at"], name="post_shift_prop_in"),
+        ]
+
+    def __str__(self):
+        return f"{self.post} {self.staff} {timezone.localtime(self.signed_in_at):%m-%d %H:%M}"
+
+    @builtins.property
+    def is_open(self) -> bool:
+        return self.signed_out_at is None

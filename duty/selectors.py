@@ -1,8 +1,8 @@
 """Reads of the duty log and handover that carry a rule. Every queryset starts from restrict()."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from core import selectors as core_selectors
@@ -11,7 +11,7 @@ from core.permissions import ACTIONS
 
 from .choices import HandoverStatus
 from .handover import counts_now
-from .models import DutyDay, DutyEntry, Handover
+from .models import DutyDay, DutyEntry, Handover, Post, PostShift
 
 
 def duty_properties(*, user, action: str = "duty.view") -> list[Property]:
@@ -122,3 +122,92 @@ def handover_candidates(*, prop: Property, exclude: User | None = None) -> list[
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
     return list(qs.order_by("username"))
+
+
+# --- post attendance (岗位签到, R-DUTY-15/16) --------------------------------------------------------------
+
+
+def _open_on_post():
+    return PostShift.objects.filter(post=OuterRef("pk"), signed_out_at__isnull=True)
+
+
+def empty_posts_queryset(prop: Property, *, user=None):
+    """R-DUTY-15: the active never-empty posts nobody is signed in on — one query on the open rows."""
+    qs = Post.objects.restrict(user, "post.view") if user is not None else Post.objects.all()
+    return qs.filter(property=prop, active=True, never_empty=True).filter(~Exists(_open_on_post()))
+
+
+def empty_posts(prop: Property, *, user=None) -> list[Post]:
+    return list(empty_posts_queryset(prop, user=user).select_related("building").order_by("name"))
+
+
+def post_board(*, user, prop: Property) -> list[dict]:
+    """The 岗位签到 board: every active post with who is on it now and since when, the empty never-empty
+    posts first (R-DUTY-15). Two queries whatever the number of posts or the length of the history."""
+    posts = list(
+        Post.objects.restrict(user, "post.view")
+        .filter(property=prop, active=True)
+        .select_related("building", "department")
+        .order_by("name", "pk")
+    )
+    on_post: dict[int, list[PostShift]] = {}
+    for shift in (
+        PostShift.objects.restrict(user, "post.view")
+        .filter(property=prop, signed_out_at__isnull=True)
+        .select_related("staff", "signed_in_by")
+        .order_by("signed_in_at", "pk")
+    ):
+        on_post.setdefault(shift.post_id, []).append(shift)
+    rows = [
+        {
+            "post": p,
+            "shifts": on_post.get(p.pk, []),
+            "alert": p.never_empty and not on_post.get(p.pk),
+        }
+        for p in posts
+    ]
+    rows.sort(key=lambda r: not r["alert"])  # stable: by name within each group
+    return rows
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(day, time(0), tzinfo=tz)
+    return start, start + timedelta(days=1)
+
+
+def attendance_day(*, user, prop: Property, day: date, post: Post | None = None):
+    """The day's 《岗位签到表》 for the supervisor's review and export: every sign-in that overlaps the day
+    (a night shift shows on both of its dates), in time order."""
+    start, end = day_bounds(day)
+    qs = (
+        PostShift.objects.restrict(user, "post.view")
+        .filter(property=prop, signed_in_at__lt=end)
+        .filter(Q(signed_out_at__isnull=True) | Q(signed_out_at__gte=start))
+        .select_related("post", "staff", "signed_in_by", "signed_out_by", "approved_by", "relieved_by__staff")
+        .order_by("signed_in_at", "pk")
+    )
+    if post is not None:
+        qs = qs.filter(post=post)
+    return qs
+
+
+def attendance_staff(*, prop: Property) -> list[User]:
+    """Who can be signed in on a post: the property's active staff (any role), one query."""
+    return list(
+        User.objects.filter(is_active=True, memberships__property=prop, memberships__active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def leave_approvers(*, prop: Property) -> list[User]:
+    """R-DUTY-15: who may approve leaving a post — the property's 客服主管 and 管理处经理."""
+    roles = [str(r) for r in ACTIONS["post.approve_leave"]]
+    return list(
+        User.objects.filter(
+            is_active=True, memberships__property=prop, memberships__active=True, memberships__role__in=roles
+        )
+        .distinct()
+        .order_by("username")
+    )

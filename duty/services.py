@@ -5,7 +5,7 @@ Optional `now=` arguments exist for the demo loader's backfill of past weeks; th
 
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,13 +14,23 @@ from core.attachments import attachment_add, attachments_for
 from core.choices import HistoryAction, Role
 from core.errors import Conflict, DomainError, NotAllowed
 from core.history import record, record_transition, snapshot
-from core.models import Location, Property, Unit
+from core.models import Building, Department, Location, Membership, Property, Unit, User
 from core.notify import notify_roles
 from core.permissions import can, require
 
-from .choices import DutyCategory, HandoverStatus, ReportStatus, Shift
+from .choices import DutyCategory, HandoverStatus, LeaveReason, ReportStatus, Shift
 from .handover import DEFAULT_PUBLIC_PROPERTY, counts_now
-from .models import DutyDay, DutyEntry, Handover, HandoverItem, SpecialIncidentReport, shift_window
+from .models import (
+    DutyDay,
+    DutyEntry,
+    Handover,
+    HandoverItem,
+    Post,
+    PostShift,
+    SpecialIncidentReport,
+    attendance_window,
+    shift_window,
+)
 
 # An entry may be logged a little ahead of the server clock (clock skew), never for a later event.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -627,3 +637,237 @@ def handover_reject(*, actor, handover: Handover, reason: str) -> Handover:
     handover.save()
     record_transition(handover, actor=actor, from_state=old, reason=reason)
     return handover
+
+
+# --- post attendance (岗位签到签退, R-DUTY-15/16) ---------------------------------------------------------
+
+# R-DUTY-15: leaving for any reason but 下班 at the shift's end needs the 客服主管's approval. Signing off
+# duty from 5 minutes before the shift's end is not early (R-DUTY-08: the relief arrives 5 minutes early).
+OFF_DUTY_GRACE = HANDOVER_LEAD
+LEAVE_NEEDS_APPROVAL = {LeaveReason.MEAL, LeaveReason.TEMPORARY, LeaveReason.OTHER}
+POST_EDITABLE_FIELDS = ("name", "building", "department", "never_empty", "active")
+
+
+def _clean_post_fields(prop: Property, fields: dict, *, exclude_pk=None) -> dict:
+    name = (fields.get("name") or "").strip()
+    if not name:
+        raise DomainError(_("请填写岗位名称。(Enter the post's name.)"), field="name")
+    if len(name) > 50:
+        raise DomainError(_("岗位名称不能超过50个字。(At most 50 characters.)"), field="name")
+    if Post.objects.filter(property=prop, name=name).exclude(pk=exclude_pk).exists():
+        raise DomainError(_("本项目已有同名岗位。(A post with this name exists.)"), field="name")
+    building, department = fields.get("building"), fields.get("department")
+    if building is not None and (not isinstance(building, Building) or building.property_id != prop.pk):
+        raise DomainError(_("楼座不属于本项目。(Building not in this property.)"), field="building")
+    if department is not None and (
+        not isinstance(department, Department) or department.property_id != prop.pk
+    ):
+        raise DomainError(_("部门不属于本项目。(Department not in this property.)"), field="department")
+    return {
+        "name": name,
+        "building": building,
+        "department": department,
+        "never_empty": bool(fields.get("never_empty")),
+        "active": bool(fields.get("active", True)),
+    }
+
+
+@transaction.atomic
+def post_create(
+    *,
+    actor,
+    prop: Property,
+    name: str,
+    building: Building | None = None,
+    department: Department | None = None,
+    never_empty: bool = True,
+) -> Post:
+    """The 客服主管 or 管理处经理 sets up a post of the 《岗位签到表》."""
+    require(actor, "post.manage", prop.pk)
+    data = _clean_post_fields(
+        prop, {"name": name, "building": building, "department": department, "never_empty": never_empty}
+    )
+    post = Post.objects.create(property=prop, **data)
+    record(post, actor=actor, action=HistoryAction.CREATE)
+    return post
+
+
+@transaction.atomic
+def post_update(*, actor, post: Post, **fields) -> Post:
+    """Rename, re-attach, mark never-empty, or deactivate a post (posts are never deleted)."""
+    require(actor, "post.manage", post.property_id)
+    unknown = set(fields) - set(POST_EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError(_("不能修改这些字段。(These fields cannot be changed.)") + f" {sorted(unknown)}")
+    post = Post.objects.select_for_update().select_related("property").get(pk=post.pk)
+    merged = {name: getattr(post, name) for name in POST_EDITABLE_FIELDS}
+    merged.update(fields)
+    data = _clean_post_fields(post.property, merged, exclude_pk=post.pk)
+    if (
+        post.active
+        and not data["active"]
+        and PostShift.objects.filter(post=post, signed_out_at__isnull=True).exists()
+    ):
+        raise Conflict(
+            _("岗位上仍有人员在岗,请先签退再停用。(Staff are still signed in: sign them out first.)"),
+            field="active",
+        )
+    before = snapshot(post)
+    for name, value in data.items():
+        setattr(post, name, value)
+    post.save()
+    record(post, actor=actor, action=HistoryAction.UPDATE, before=before)
+    return post
+
+
+def _at(at: datetime | None, now: datetime, field: str) -> datetime:
+    if at is None:
+        return now
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    if at > now + FUTURE_TOLERANCE:
+        raise DomainError(_("时间不能晚于现在。(The time cannot be in the future.)"), field=field)
+    return at
+
+
+@transaction.atomic
+def post_sign_in(
+    *, actor, post: Post, staff: User | None, at: datetime | None = None, note: str = ""
+) -> PostShift:
+    """R-DUTY-16: the front desk signs a staff member in on a post."""
+    require(actor, "post.attend", post.property_id)
+    at = _at(at, timezone.now(), "at")
+    if staff is None:
+        raise DomainError(_("请选择签到人员。(Choose the staff member.)"), field="staff")
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if not post.active:
+        raise DomainError(_("该岗位已停用。(This post is no longer in use.)"), field="post")
+    if not (
+        staff.is_active
+        and Membership.objects.filter(user=staff, property_id=post.property_id, active=True).exists()
+    ):
+        raise DomainError(
+            _("签到人员不是本项目的员工。(The staff member does not work for this property.)"), field="staff"
+        )
+    current = PostShift.objects.filter(staff=staff, signed_out_at__isnull=True).select_related("post").first()
+    if current is not None:
+        raise Conflict(
+            _("%(who)s 已在 %(post)s 签到,请先签退。(Already signed in on a post: sign out first.)")
+            % {
+                "who": staff,
+                "post": current.post if current.property_id == post.property_id else _("其他项目"),
+            },
+            field="staff",
+        )
+    try:
+        with transaction.atomic():
+            shift = PostShift.objects.create(
+                property_id=post.property_id,
+                post=post,
+                staff=staff,
+                signed_in_at=at,
+                signed_in_by=actor,
+                note=(note or "").strip()[:200],
+            )
+    except IntegrityError:  # another clerk signed the same person in a moment ago
+        raise Conflict(
+            _("%(who)s 已在其他岗位签到。(Already signed in on a post.)") % {"who": staff}, field="staff"
+        ) from None
+    record(shift, actor=actor, action=HistoryAction.CREATE, at=at)
+    return shift
+
+
+def needs_leave_approval(shift: PostShift, reason: str, at: datetime) -> bool:
+    """R-DUTY-15: a meal, a temporary or other leave, or going off duty before the shift's end."""
+    if reason in LEAVE_NEEDS_APPROVAL:
+        return True
+    end = attendance_window(shift.property, shift.signed_in_at)[1]
+    return at < end - OFF_DUTY_GRACE
+
+
+@transaction.atomic
+def post_sign_out(
+    *,
+    actor,
+    shift: PostShift,
+    reason: str,
+    approved_by: User | None = None,
+    relieved_by: PostShift | None = None,
+    note: str = "",
+    at: datetime | None = None,
+) -> PostShift:
+    """R-DUTY-16: the front desk signs a staff member out. R-DUTY-15: never leave a post empty — the supervisor
+    approves an early, meal or temporary leave, and the last person on a never-empty post waits for relief."""
+    require(actor, "post.attend", shift.property_id)
+    at = _at(at, timezone.now(), "at")
+    if reason not in LeaveReason.values:
+        raise DomainError(_("请选择离岗原因。(Choose why the staff member leaves.)"), field="reason")
+    note = (note or "").strip()[:200]
+    if reason == LeaveReason.OTHER and not note:
+        raise DomainError(_("离岗原因为其他时请填写备注。(Explain the reason in the note.)"), field="note")
+    # The post row first: two clerks signing out the last two people of a post serialise here.
+    post = Post.objects.select_for_update().select_related("property").get(pk=shift.post_id)
+    shift = PostShift.objects.select_for_update().get(pk=shift.pk)
+    shift.post = post
+    if not shift.is_open:
+        raise Conflict(_("该人员已签退。(Already signed out.)"))
+    if at < shift.signed_in_at:
+        raise DomainError(_("签退时间不能早于签到时间。(Sign-out cannot be before sign-in.)"), field="at")
+    # R-DUTY-15: the supervisor (or the manager) approves; nobody approves their own leave.
+    if needs_leave_approval(shift, reason, at):
+        if approved_by is None:
+            raise DomainError(
+                _(
+                    "用餐、临时离岗或提前下班须经客服主管批准,请选择批准人。"
+                    "(A meal, temporary or early leave needs the CS supervisor's approval.)"
+                ),
+                field="approved_by",
+            )
+    if approved_by is not None and (
+        approved_by.pk == shift.staff_id
+        or not approved_by.is_active
+        or not can(approved_by, "post.approve_leave", post.property_id)
+    ):
+        raise DomainError(
+            _(
+                "批准人须为本项目的客服主管或管理处经理,且不能是离岗者本人。"
+                "(The approver must be this property's CS supervisor or manager, not the leaver.)"
+            ),
+            field="approved_by",
+        )
+    others = PostShift.objects.filter(post=post, signed_out_at__isnull=True).exclude(pk=shift.pk)
+    if relieved_by is not None:
+        if relieved_by.pk == shift.pk or not others.filter(pk=relieved_by.pk).exists():
+            raise DomainError(
+                _(
+                    "接替人须是已在本岗位签到的其他人员。(The relief must be someone else signed in on this post.)"
+                ),
+                field="relieved_by",
+            )
+    elif post.never_empty and not others.exists():
+        raise DomainError(
+            _(
+                "%(post)s 严禁空岗:须有接替人员先签到,才能签退最后一人。"
+                "(This post must never be empty: sign the relief in first.)"
+            )
+            % {"post": post.name},
+            field="relieved_by",
+        )
+    before = snapshot(shift)
+    shift.signed_out_at = at
+    shift.signed_out_by = actor
+    shift.leave_reason = reason
+    shift.approved_by = approved_by
+    shift.relieved_by = relieved_by
+    if note:
+        shift.note = note
+    shift.save()
+    record(
+        shift,
+        actor=actor,
+        action=HistoryAction.UPDATE,
+        before=before,
+        reason=" ".join(x for x in (str(LeaveReason(reason).label), note) if x),
+        at=at,
+    )
+    return shift

@@ -28,4 +28,10 @@ urlpatterns = [
     path("handovers/<int:pk>/hand-over/", views.handover_hand_over, name="handover_hand_over"),
     path("handovers/<int:pk>/confirm/", views.handover_confirm, name="handover_confirm"),
     path("handovers/<int:pk>/reject/", views.handover_reject, name="handover_reject"),
+    path("posts/", views.post_board, name="posts"),
+    path("posts/sign-in/", views.post_sign_in, name="post_sign_in"),
+    path("posts/shifts/<int:pk>/sign-out/", views.post_sign_out, name="post_sign_out"),
+    path("posts/attendance/", views.post_attendance, name="post_attendance"),
+    path("posts/manage/", views.post_manage, name="post_manage"),
+    path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
 ]

@@ -9,30 +9,36 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.attachments import attachments_for
 from core.errors import DomainError
+from core.exports import xlsx_response
 from core.history import history_for
 from core.permissions import can
 from core.views.decorators import needs
-from core.views.generic import is_htmx, requested_property
+from core.views.generic import apply_domain_error, is_htmx, requested_property
 
 from . import selectors, services
-from .choices import HandoverStatus, ReportStatus
+from .choices import HandoverStatus, LeaveReason, ReportStatus
 from .forms import (
     AcknowledgeForm,
+    AttendanceFilterForm,
     EntryForm,
     HandOverForm,
     HandoverItemForm,
     HandoverStartForm,
     PhotoForm,
+    PostForm,
+    PostSignInForm,
+    PostSignOutForm,
     RejectForm,
     ReportForm,
     SignForm,
     VoidForm,
 )
-from .models import DutyEntry, Handover, HandoverItem, SpecialIncidentReport
+from .models import DutyEntry, Handover, HandoverItem, Post, PostShift, SpecialIncidentReport
 
 
 def _parse_day(value: str) -> date:
@@ -621,4 +627,248 @@ def handover_reject(request, pk):
         _("已退回交班人。"),
         form_name="reject_form",
         form=form,
+    )
+
+
+# --- post attendance (岗位签到签退, R-DUTY-15/16) ----------------------------------------------------------
+
+
+def _board_context(request, prop, sign_in_form=None, sign_out=None):
+    """The board: posts with who is on them; the sign-in form and each person's sign-out form.
+    `sign_out` = (shift pk, posted data, error message) redraws a refused sign-out open with its message."""
+    board = selectors.post_board(user=request.user, prop=prop)
+    can_attend = can(request.user, "post.attend", prop.pk)
+    staff = selectors.attendance_staff(prop=prop) if can_attend else []
+    on_post = {s.staff_id for row in board for s in row["shifts"]}
+    if can_attend and sign_in_form is None:
+        sign_in_form = PostSignInForm(prop=prop, staff=[u for u in staff if u.pk not in on_post])
+    return {
+        "prop": prop,
+        "props": selectors.duty_properties(user=request.user, action="post.view"),
+        "board": board,
+        "alerts": [row["post"] for row in board if row["alert"]],
+        "on_post_count": len(on_post),
+        "can_attend": can_attend,
+        "can_manage": can(request.user, "post.manage", prop.pk),
+        "sign_in_form": sign_in_form,
+        "approvers": selectors.leave_approvers(prop=prop) if can_attend else [],
+        "reasons": LeaveReason.choices,
+        "sign_out_pk": sign_out[0] if sign_out else None,
+        "sign_out_data": sign_out[1] if sign_out else {},
+        "sign_out_error": sign_out[2] if sign_out else "",
+    }
+
+
+def _board_answer(request, prop, ok_message, status=200, **ctx_kw):
+    """htmx: the board fragment; a browser: back to the board (or the page again with the refusal)."""
+    if status == 200 and not is_htmx(request):
+        messages.success(request, ok_message)
+        return redirect(_with_property(reverse("duty:posts"), prop))
+    template = "duty/_partials/post_board.html" if is_htmx(request) else "duty/posts.html"
+    ctx = _board_context(request, prop, **ctx_kw)
+    if status == 200:
+        ctx["ok_message"] = ok_message
+    return render(request, template, ctx, status=status)
+
+
+@needs("post.view")
+def post_board(request):
+    prop = requested_property(request, "post.view")
+    template = "duty/_partials/post_board.html" if is_htmx(request) else "duty/posts.html"
+    return render(request, template, _board_context(request, prop))
+
+
+@needs("post.attend")
+@require_POST
+def post_sign_in(request):
+    """R-DUTY-16: the front desk signs someone in on a post."""
+    prop = requested_property(request, "post.attend")
+    form = PostSignInForm(request.POST, prop=prop, staff=selectors.attendance_staff(prop=prop))
+    if not form.is_valid():
+        return _board_answer(request, prop, "", status=400, sign_in_form=form)
+    d = form.cleaned_data
+    try:
+        shift = services.post_sign_in(actor=request.user, post=d["post"], staff=d["staff"], note=d["note"])
+    except DomainError as exc:
+        apply_domain_error(form, exc)
+        return _board_answer(request, prop, "", status=exc.status_code, sign_in_form=form)
+    return _board_answer(
+        request, prop, _("%(who)s 已在 %(post)s 签到。") % {"who": shift.staff, "post": shift.post.name}
+    )
+
+
+@needs("post.attend")
+@require_POST
+def post_sign_out(request, pk):
+    """R-DUTY-16 sign-out; R-DUTY-15 refusals (approval, relief) come back on the person's row."""
+    shift = get_object_or_404(
+        PostShift.objects.restrict(request.user, "post.attend").select_related("property", "post", "staff"),
+        pk=pk,
+    )
+    prop = shift.property
+    form = PostSignOutForm(request.POST, shift=shift, approvers=selectors.leave_approvers(prop=prop))
+    if not form.is_valid():
+        errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
+        return _board_answer(request, prop, "", status=400, sign_out=(shift.pk, request.POST, errors))
+    d = form.cleaned_data
+    try:
+        services.post_sign_out(
+            actor=request.user,
+            shift=shift,
+            reason=d["reason"],
+            approved_by=d["approved_by"],
+            relieved_by=d["relieved_by"],
+            note=d["note"],
+        )
+    except DomainError as exc:
+        return _board_answer(
+            request, prop, "", status=exc.status_code, sign_out=(shift.pk, request.POST, str(exc.message))
+        )
+    return _board_answer(
+        request, prop, _("%(who)s 已从 %(post)s 签退。") % {"who": shift.staff, "post": shift.post.name}
+    )
+
+
+ATTENDANCE_COLUMNS = [
+    gettext_lazy("岗位"),
+    gettext_lazy("人员"),
+    gettext_lazy("签到时间"),
+    gettext_lazy("签到登记人"),
+    gettext_lazy("签退时间"),
+    gettext_lazy("签退登记人"),
+    gettext_lazy("离岗原因"),
+    gettext_lazy("批准人"),
+    gettext_lazy("接替人"),
+    gettext_lazy("备注"),
+]
+
+
+def _local(dt) -> str:
+    return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M") if dt else ""
+
+
+@needs("post.view")
+def post_attendance(request):
+    """The day's 《岗位签到表》 for the supervisor's review; ?export=xlsx for the Excel sheet."""
+    prop = requested_property(request, "post.view")
+    form = AttendanceFilterForm(request.GET or None, prop=prop)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    day = data.get("date") or timezone.localdate()
+    rows = selectors.attendance_day(user=request.user, prop=prop, day=day, post=data.get("post"))
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            f"岗位签到表-{prop.code}-{day.isoformat()}.xlsx",
+            [str(c) for c in ATTENDANCE_COLUMNS],
+            (
+                [
+                    s.post.name,
+                    str(s.staff),
+                    _local(s.signed_in_at),
+                    str(s.signed_in_by),
+                    _local(s.signed_out_at),
+                    str(s.signed_out_by or ""),
+                    s.get_leave_reason_display(),
+                    str(s.approved_by or ""),
+                    str(s.relieved_by.staff) if s.relieved_by else "",
+                    s.note,
+                ]
+                for s in rows
+            ),
+            sheet_title=_("岗位签到表"),
+        )
+    return render(
+        request,
+        "duty/post_attendance.html",
+        {
+            "prop": prop,
+            "props": selectors.duty_properties(user=request.user, action="post.view"),
+            "form": form,
+            "day": day,
+            "prev_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1),
+            "rows": list(rows),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@needs("post.manage")
+def post_manage(request):
+    """The 客服主管 sets up the posts: the list (active and not) and a form for a new one."""
+    prop = requested_property(request, "post.manage")
+    status = 200
+    if request.method == "POST":
+        form = PostForm(request.POST, prop=prop)
+        if form.is_valid():
+            try:
+                post = services.post_create(
+                    actor=request.user,
+                    prop=prop,
+                    **{k: form.cleaned_data[k] for k in ("name", "building", "department", "never_empty")},
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, _("岗位 %(name)s 已添加。") % {"name": post.name})
+                return redirect(_with_property(reverse("duty:post_manage"), prop))
+        else:
+            status = 400
+    else:
+        form = PostForm(prop=prop)
+    posts = (
+        Post.objects.restrict(request.user, "post.manage")
+        .filter(property=prop)
+        .select_related("building", "department")
+        .order_by("-active", "name", "pk")
+    )
+    return render(
+        request,
+        "duty/post_manage.html",
+        {
+            "prop": prop,
+            "props": selectors.duty_properties(user=request.user, action="post.manage"),
+            "posts": posts,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@needs("post.manage")
+def post_edit(request, pk):
+    post = get_object_or_404(
+        Post.objects.restrict(request.user, "post.manage").select_related("property"), pk=pk
+    )
+    status = 200
+    if request.method == "POST":
+        form = PostForm(request.POST, prop=post.property)
+        if form.is_valid():
+            try:
+                services.post_update(actor=request.user, post=post, **form.cleaned_data)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, _("岗位已修改。"))
+                return redirect(_with_property(reverse("duty:post_manage"), post.property))
+        else:
+            status = 400
+    else:
+        form = PostForm(
+            prop=post.property,
+            initial={
+                "name": post.name,
+                "building": post.building_id,
+                "department": post.department_id,
+                "never_empty": post.never_empty,
+                "active": post.active,
+            },
+        )
+    return render(
+        request,
+        "duty/post_edit.html",
+        {"post": post, "prop": post.property, "form": form, "history": history_for(post)},
+        status=status,
     )

@@ -37,6 +37,10 @@ EXPECTED = {
     "duty.signoff": {"cs_supervisor"},  # R-DUTY-05, R-DUTY-14
     "duty.report.acknowledge": LEADS,
     "handover.do": CS_DESK,
+    "post.view": {"manager"} | CS_DESK,
+    "post.attend": CS_DESK,  # R-DUTY-16
+    "post.manage": LEADS,
+    "post.approve_leave": LEADS,  # R-DUTY-15
     "notification.view": ALL,
     "outbox.view": {"manager"} | CS_DESK,
     "attachment.add": ALL,

@@ -1,9 +1,9 @@
 from rest_framework import serializers
 
-from core.models import Location, Property, Unit, User
+from core.models import Building, Department, Location, Property, Unit, User
 
-from ..choices import DutyCategory, Shift
-from ..models import DutyDay, DutyEntry, Handover, HandoverItem, SpecialIncidentReport
+from ..choices import DutyCategory, LeaveReason, Shift
+from ..models import DutyDay, DutyEntry, Handover, HandoverItem, Post, PostShift, SpecialIncidentReport
 
 
 class _ScopedPK(serializers.PrimaryKeyRelatedField):
@@ -218,3 +218,100 @@ class HandoverItemDoneSerializer(serializers.Serializer):
 
 class HandOverSerializer(serializers.Serializer):
     unfinished_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- post attendance (岗位签到, R-DUTY-15/16) --------------------------------------------------------------
+
+
+class PostSerializer(serializers.ModelSerializer):
+    building_name = serializers.CharField(source="building.name", read_only=True, default=None)
+    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
+
+    class Meta:
+        model = Post
+        fields = [
+            "id",
+            "property",
+            "name",
+            "building",
+            "building_name",
+            "department",
+            "department_name",
+            "never_empty",
+            "active",
+        ]
+        read_only_fields = fields
+
+
+class PostCreateSerializer(serializers.Serializer):
+    property = _ScopedPK(queryset=Property.objects.all(), action="post.manage")
+    name = serializers.CharField(max_length=50)
+    building = _ScopedPK(
+        queryset=Building.objects.all(), action="post.manage", required=False, allow_null=True, default=None
+    )
+    department = _ScopedPK(
+        queryset=Department.objects.all(), action="post.manage", required=False, allow_null=True, default=None
+    )
+    never_empty = serializers.BooleanField(required=False, default=True)
+
+
+class PostUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50, required=False)
+    building = _ScopedPK(
+        queryset=Building.objects.all(), action="post.manage", required=False, allow_null=True
+    )
+    department = _ScopedPK(
+        queryset=Department.objects.all(), action="post.manage", required=False, allow_null=True
+    )
+    never_empty = serializers.BooleanField(required=False)
+    active = serializers.BooleanField(required=False)
+
+
+class PostShiftSerializer(serializers.ModelSerializer):
+    post_name = serializers.CharField(source="post.name", read_only=True)
+    staff_name = serializers.StringRelatedField(source="staff", read_only=True)
+    signed_in_by = serializers.StringRelatedField(read_only=True)
+    signed_out_by = serializers.StringRelatedField(read_only=True)
+    approved_by_name = serializers.StringRelatedField(source="approved_by", read_only=True)
+    leave_reason_display = serializers.CharField(source="get_leave_reason_display", read_only=True)
+    is_open = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = PostShift
+        fields = [
+            "id",
+            "property",
+            "post",
+            "post_name",
+            "staff",
+            "staff_name",
+            "signed_in_at",
+            "signed_in_by",
+            "signed_out_at",
+            "signed_out_by",
+            "leave_reason",
+            "leave_reason_display",
+            "approved_by",
+            "approved_by_name",
+            "relieved_by",
+            "note",
+            "is_open",
+        ]
+        read_only_fields = fields
+
+
+class PostSignInSerializer(serializers.Serializer):
+    post = _ScopedPK(queryset=Post.objects.all(), action="post.attend")
+    staff = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class PostSignOutSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=LeaveReason.choices)
+    approved_by = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True, default=None
+    )
+    relieved_by = _ScopedPK(
+        queryset=PostShift.objects.all(), action="post.attend", required=False, allow_null=True, default=None
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)

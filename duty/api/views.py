@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -15,7 +15,8 @@ from core.api.base import ScopedViewSetMixin
 from core.permissions import can
 
 from .. import services
-from ..models import DutyDay, DutyEntry, Handover, HandoverItem, SpecialIncidentReport
+from ..models import DutyDay, DutyEntry, Handover, HandoverItem, Post, PostShift, SpecialIncidentReport
+from ..selectors import day_bounds
 from . import serializers as s
 
 
@@ -284,3 +285,102 @@ class HandoverViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         ser.is_valid(raise_exception=True)
         services.handover_reject(actor=request.user, handover=handover, reason=ser.validated_data["reason"])
         return self._out(handover)
+
+
+# --- post attendance (岗位签到, R-DUTY-15/16) --------------------------------------------------------------
+
+
+def _needs(user, action: str) -> None:
+    """403 before the body is read for a user whose roles nowhere allow the write (not a 400 on `property`)."""
+    if not can(user, action):
+        raise PermissionDenied()
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("property", int, description="项目 id"),
+        OpenApiParameter("active", bool, description="true / false"),
+    ]
+)
+class PostViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Posts of the 《岗位签到表》; set up by the 客服主管 or the 管理处经理, never deleted (deactivate)."""
+
+    queryset = Post.objects.select_related("building", "department")
+    serializer_class = s.PostSerializer
+    permission_action = "post.view"
+
+    def get_queryset(self):
+        qs = super().get_queryset().order_by("property_id", "name", "pk")
+        p = self.request.query_params
+        if p.get("property", "").isdigit():
+            qs = qs.filter(property_id=p["property"])
+        if p.get("active") in ("true", "false"):
+            qs = qs.filter(active=p["active"] == "true")
+        return qs
+
+    def respond(self, obj, status=200):
+        return Response(s.PostSerializer(self.get_queryset().get(pk=obj.pk)).data, status=status)
+
+    @extend_schema(request=s.PostCreateSerializer, responses={201: s.PostSerializer})
+    def create(self, request):
+        _needs(request.user, "post.manage")
+        return self.create_action(services.post_create, s.PostCreateSerializer)
+
+    @extend_schema(request=s.PostUpdateSerializer, responses=s.PostSerializer)
+    def partial_update(self, request, pk=None):
+        _needs(request.user, "post.manage")
+        post = self.get_object()
+        data = self.validated(s.PostUpdateSerializer)
+        return self.respond(services.post_update(actor=request.user, post=post, **data))
+
+    @extend_schema(request=s.PostUpdateSerializer, responses=s.PostSerializer)
+    def update(self, request, pk=None):
+        return self.partial_update(request, pk)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("property", int, description="项目 id"),
+        OpenApiParameter("post", int, description="岗位 id"),
+        _date_param("date", "签到表日期 YYYY-MM-DD(与该日有交集的签到)"),
+        OpenApiParameter("open", bool, description="true: 当前在岗 / false: 已签退"),
+    ]
+)
+class PostShiftViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """《岗位签到表》 rows: the front desk signs staff in and out (R-DUTY-16); sign-out follows R-DUTY-15."""
+
+    queryset = PostShift.objects.select_related(
+        "post", "staff", "signed_in_by", "signed_out_by", "approved_by"
+    )
+    serializer_class = s.PostShiftSerializer
+    permission_action = "post.view"
+
+    def get_queryset(self):
+        qs = super().get_queryset().order_by("-signed_in_at", "-pk")
+        p = self.request.query_params
+        if p.get("property", "").isdigit():
+            qs = qs.filter(property_id=p["property"])
+        if p.get("post", "").isdigit():
+            qs = qs.filter(post_id=p["post"])
+        if p.get("open") in ("true", "false"):
+            qs = qs.filter(signed_out_at__isnull=p["open"] == "true")
+        if p.get("date"):
+            start, end = day_bounds(date.fromisoformat(_valid_date(p["date"])))
+            qs = qs.filter(signed_in_at__lt=end).filter(
+                Q(signed_out_at__isnull=True) | Q(signed_out_at__gte=start)
+            )
+        return qs
+
+    def respond(self, obj, status=200):
+        return Response(s.PostShiftSerializer(self.queryset.get(pk=obj.pk)).data, status=status)
+
+    @extend_schema(request=s.PostSignInSerializer, responses={201: s.PostShiftSerializer})
+    @action(detail=False, methods=["post"], url_path="sign-in")
+    def sign_in(self, request):
+        _needs(request.user, "post.attend")
+        return self.service_action(services.post_sign_in, s.PostSignInSerializer, status=201)
+
+    @extend_schema(request=s.PostSignOutSerializer, responses=s.PostShiftSerializer)
+    @action(detail=True, methods=["post"], url_path="sign-out")
+    def sign_out(self, request, pk=None):
+        return self.service_action(services.post_sign_out, s.PostSignOutSerializer, shift=self.get_object())

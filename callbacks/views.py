@@ -19,7 +19,7 @@ from core.history import history_for
 from core.masking import mask_phone
 from core.permissions import can
 from core.views.decorators import needs
-from core.views.generic import ServiceStepView, apply_domain_error, requested_property
+from core.views.generic import ServiceStepView, apply_domain_error, paginate, requested_property
 
 from . import forms as f
 from . import selectors, services
@@ -126,15 +126,13 @@ def callback_all(request):
             gettext_lazy("处理意见"),
         ]
         return xlsx_response("回访记录.xlsx", head, rows)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query_string = paginate(request, qs)
     return render(
         request,
         "callbacks/callback_all.html",
         {
             "page_obj": page,
-            "query_string": query.urlencode(),
+            "query_string": query_string,
             "statuses": CallbackStatus.choices,
             "satisfactions": Satisfaction.choices,
             "status": status,

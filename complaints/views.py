@@ -8,7 +8,6 @@ import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +22,7 @@ from core.exports import xlsx_response, xlsx_sheets_response
 from core.masking import mask_phone
 from core.models import Property, Unit
 from core.permissions import can
-from core.views.generic import ServiceStepView
+from core.views.generic import ServiceStepView, paginate
 from residents.models import Occupancy, Resident
 from servicedesk import selectors as sd_selectors
 from servicedesk.views import render_request_page
@@ -226,19 +225,17 @@ def complaint_list(request):
         return xlsx_response(
             "投诉登记表.xlsx", LIST_COLUMNS, (_list_row(c) for c in qs.iterator(chunk_size=2000))
         )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page, query_string = paginate(request, qs)
     for c in page.object_list:
         c.status_label = selectors.status_label(c.request.status)
         c.masked_phone = mask_phone(c.request.contact_phone)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "complaints/list.html",
         {
             "filter": flt,
             "page_obj": page,
-            "query_string": query.urlencode(),
+            "query_string": query_string,
             "can_export": can(request.user, "complaints.report"),
             "can_create": can(request.user, "complaints.create"),
         },

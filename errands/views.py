@@ -19,7 +19,7 @@ from core.errors import DomainError
 from core.history import history_for
 from core.permissions import can
 from core.views.decorators import needs
-from core.views.generic import ServiceStepView, apply_domain_error, requested_property
+from core.views.generic import ServiceStepView, apply_domain_error, paginate, requested_property
 
 from . import forms as f
 from . import rules, selectors, services
@@ -172,10 +172,8 @@ def _register(request, key, print_view=False):
             "errands/register_print.html",
             {"title": reg["title"], "headers": [c for c, _ in cols], "rows": rows, "now": timezone.now()},
         )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page, query_string = paginate(request, qs)
     rows = [(o.get_absolute_url(), [fn(o) for _, fn in cols]) for o in page.object_list]
-    query = request.GET.copy()
-    query.pop("page", None)
     extra = {}
     if key == "laundry":
         extra["rounds"] = list(selectors.laundry_rounds(user=request.user)[:10])
@@ -192,7 +190,7 @@ def _register(request, key, print_view=False):
             headers=[c for c, _ in cols],
             rows=rows,
             page_obj=page,
-            query_string=query.urlencode(),
+            query_string=query_string,
             create_url=reg["create"],
             can_write=can(request.user, "errands.write"),
             print_url=f"{request.path}print/",

@@ -14,7 +14,7 @@ from core.history import history_for
 from core.models import Unit, User
 from core.permissions import can
 from core.views.decorators import needs
-from core.views.generic import requested_property
+from core.views.generic import paginate, requested_property
 from residents.models import Resident
 
 from . import selectors, services
@@ -72,9 +72,7 @@ def _desk_context(request, prop, **extra):
     q = request.GET.get("q", "")
     status = request.GET.get("status", "held")
     qs = selectors.parcel_search(user=request.user, prop=prop, q=q, status=status)
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query_string = paginate(request, qs, 25)
     tz = timezone.get_current_timezone()
     status_labels = dict(ParcelStatus.choices)
     # Rows pre-formatted here: the desk is the busiest page, and template lookups per cell cost more than
@@ -115,7 +113,7 @@ def _desk_context(request, prop, **extra):
         "t_reached": _("已联系(来领)"),
         "followups": list(selectors.slips_followup_due(user=request.user, prop=prop, now=now)[:20]),
         "page_obj": page,
-        "query_string": query.urlencode(),
+        "query_string": query_string,
         "q": q,
         "status": status,
         "statuses": [("held", "在库(待领)")] + list(ParcelStatus.choices),

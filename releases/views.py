@@ -1,7 +1,6 @@
 """Pages of the goods-release area. Every write calls a service; every queryset starts from restrict()."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,7 +11,7 @@ from core.exports import xlsx_response
 from core.history import history_for
 from core.permissions import can
 from core.views.decorators import needs
-from core.views.generic import ServiceStepView, requested_property
+from core.views.generic import ServiceStepView, paginate, requested_property
 
 from . import rules, selectors, services
 from .choices import ReleaseKind, ReleaseStatus
@@ -39,9 +38,7 @@ def release_list(request):
     if request.GET.get("export") == "xlsx":
         rows = ([f(r) for _, f in EXPORT_COLUMNS] for r in qs)
         return xlsx_response("物品放行条.xlsx", [c for c, _ in EXPORT_COLUMNS], rows)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query_string = paginate(request, qs)
     return render(
         request,
         "releases/list.html",
@@ -51,7 +48,7 @@ def release_list(request):
             "statuses": ReleaseStatus.choices,
             "status": request.GET.get("status", ""),
             "q": request.GET.get("q", ""),
-            "query_string": query.urlencode(),
+            "query_string": query_string,
             "can_apply": can(request.user, "releases.apply"),
             "can_exit": can(request.user, "releases.exit"),
         },

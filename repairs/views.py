@@ -20,7 +20,7 @@ from core.exports import xlsx_response
 from core.masking import mask_phone
 from core.permissions import can
 from core.views.decorators import needs
-from core.views.generic import ServiceStepView, apply_domain_error, requested_property
+from core.views.generic import ServiceStepView, apply_domain_error, paginate, requested_property
 
 from . import forms as f
 from . import selectors, services
@@ -331,9 +331,7 @@ def ledger(request):
             gettext_lazy("报修记录台帐"),
         )
     printing = request.GET.get("print") == "1"
-    page = Paginator(qs, 500 if printing else 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query_string = paginate(request, qs, 500 if printing else 50)
     return render(
         request,
         "repairs/ledger.html",
@@ -347,7 +345,7 @@ def ledger(request):
             "date_to": date_to,
             "scope": scope,
             "scopes": RepairScope.choices,
-            "query_string": query.urlencode(),
+            "query_string": query_string,
             "printing": printing,
             "can_export": can(request.user, "request.export", prop.pk),
             "can_create": can(request.user, "repairs.create", prop.pk),

@@ -5,7 +5,6 @@ import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +18,7 @@ from core.exports import xlsx_response
 from core.forms import lazy_form
 from core.masking import mask_phone
 from core.permissions import can
-from core.views.generic import ServiceStepView, render_page
+from core.views.generic import ServiceStepView, paginate, render_page
 
 from . import selectors, services
 from .choices import Channel, Priority, RequestKind
@@ -93,9 +92,7 @@ def request_list(request):
             _("重开次数"),
         ]
         return xlsx_response("服务请求.xlsx", head, rows)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query_string = paginate(request, qs)
     for r in page.object_list:
         r.status_label = workflow_for(r.kind).label(r.status)
     return render(
@@ -104,7 +101,7 @@ def request_list(request):
         {
             "filter": f,
             "page_obj": page,
-            "query_string": query.urlencode(),
+            "query_string": query_string,
             "can_export": can(request.user, "request.export"),
         },
     )

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +16,13 @@ from core.history import history_for
 from core.masking import mask_phone
 from core.permissions import can
 from core.views.decorators import needs
-from core.views.generic import ServiceCreateView, ServiceStepView, apply_domain_error, requested_property
+from core.views.generic import (
+    ServiceCreateView,
+    ServiceStepView,
+    apply_domain_error,
+    paginate,
+    requested_property,
+)
 
 from . import selectors, services
 from .choices import CollectMethod, FoundStatus, HeldStatus, StoredStatus
@@ -34,14 +39,6 @@ from .forms import (
     SealForm,
 )
 from .models import CustodyCheck, FoundItem, HeldItem, StoredItem
-
-
-def _page(request, qs, per=50):
-    page = Paginator(qs, per).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
-
 
 # --- 寄存 register ---------------------------------------------------------------------------------------
 
@@ -82,7 +79,7 @@ def item_list(request):
             for it in qs.iterator(chunk_size=2000)
         )
         return xlsx_response("寄存物品登记表.xlsx", EXPORT_COLUMNS, rows, gettext_lazy("寄存物品登记表"))
-    page, query = _page(request, qs)
+    page, query = paginate(request, qs)
     return render(
         request,
         "storage/item_list.html",
@@ -322,7 +319,9 @@ def held_list(request):
     prop = requested_property(request, "storage.view")
     status = request.GET.get("status", HeldStatus.HELD)
     q = request.GET.get("q", "")
-    page, query = _page(request, selectors.held_item_list(user=request.user, prop=prop, status=status, q=q))
+    page, query = paginate(
+        request, selectors.held_item_list(user=request.user, prop=prop, status=status, q=q)
+    )
     return render(
         request,
         "storage/held_list.html",
@@ -430,7 +429,9 @@ def found_list(request):
     prop = requested_property(request, "lostfound.view")
     status = request.GET.get("status", FoundStatus.IN_CUSTODY)
     q = request.GET.get("q", "")
-    page, query = _page(request, selectors.found_item_list(user=request.user, prop=prop, status=status, q=q))
+    page, query = paginate(
+        request, selectors.found_item_list(user=request.user, prop=prop, status=status, q=q)
+    )
     return render(
         request,
         "storage/found_list.html",

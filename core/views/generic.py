@@ -101,6 +101,14 @@ class ScopedMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def paginate(request, qs, per_page: int = 50):
+    """A list page's page of rows, and its query string without the page number (for the pager's links)."""
+    page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
 class HtmxTemplateMixin:
     partial_template_name: str | None = None
 
@@ -151,15 +159,13 @@ class ObjectListView(ScopedMixin, HtmxTemplateMixin, TemplateView):
             qs = self.filtered()
         if not qs.ordered:  # pages must not shuffle rows between requests
             qs = qs.order_by("-pk")
-        page = Paginator(qs, self.paginate_by).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
+        page, query_string = paginate(self.request, qs, self.paginate_by)
         ctx.update(
             page_obj=page,
             object_list=page.object_list,
             filterset=self.filterset,
             columns=self.columns,
-            query_string=query.urlencode(),
+            query_string=query_string,
             can_export=bool(self.export_action and can(self.request.user, self.export_action)),
         )
         return ctx

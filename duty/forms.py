@@ -3,6 +3,7 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import Building, Department, Location, Unit, User
 
@@ -115,7 +116,7 @@ def _user_label(user) -> str:
 class PostSignInForm(forms.Form):
     """《岗位签到表》 签到: which post, who (the property's staff)."""
 
-    post = forms.ModelChoiceField(label=_("岗位"), queryset=Post.objects.none())
+    post = forms.ModelChoiceField(label=pgettext_lazy("duty post", "岗位"), queryset=Post.objects.none())
     staff = forms.ModelChoiceField(label=_("签到人员"), queryset=User.objects.none())
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
@@ -164,7 +165,9 @@ class PostForm(forms.Form):
 
 class AttendanceFilterForm(forms.Form):
     date = forms.DateField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    post = forms.ModelChoiceField(label=_("岗位"), queryset=Post.objects.none(), required=False)
+    post = forms.ModelChoiceField(
+        label=pgettext_lazy("duty post", "岗位"), queryset=Post.objects.none(), required=False
+    )
 
     def __init__(self, *args, prop, **kwargs):
         super().__init__(*args, **kwargs)

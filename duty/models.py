@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import BaseModel, Building, Department, Location, Property, Unit
 
@@ -289,8 +290,8 @@ class Post(BaseModel):
     active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
-        verbose_name = _("岗位")
-        verbose_name_plural = _("岗位")
+        verbose_name = pgettext_lazy("duty post", "岗位")
+        verbose_name_plural = pgettext_lazy("duty post", "岗位")
         ordering = ["property_id", "name"]
         constraints = [models.UniqueConstraint(fields=["property", "name"], name="post_name_unique")]
         indexes = [models.Index(fields=["property", "active", "never_empty"], name="post_prop_active")]
@@ -312,7 +313,9 @@ class PostShift(BaseModel):
     property = models.ForeignKey(
         Property, on_delete=models.PROTECT, related_name="post_shifts", verbose_name=_("项目")
     )
-    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="shifts", verbose_name=_("岗位"))
+    post = models.ForeignKey(
+        Post, on_delete=models.PROTECT, related_name="shifts", verbose_name=pgettext_lazy("duty post", "岗位")
+    )
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="post_shifts", verbose_name=_("员工")
     )

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.attachments import attachments_for
@@ -730,7 +730,7 @@ def post_sign_out(request, pk):
 
 
 ATTENDANCE_COLUMNS = [
-    gettext_lazy("岗位"),
+    pgettext_lazy("duty post", "岗位"),
     gettext_lazy("人员"),
     gettext_lazy("签到时间"),
     gettext_lazy("签到登记人"),

@@ -173,6 +173,10 @@ def load(*, prop, staff, rng, units=None) -> dict:
     services.help_resolve(actor=desk, help=h, result="已代收,业户当日取走")
     made += 1
     services.help_register_archive(
-        actor=filer, prop=prop, year=year - 3, now=datetime(year - 2, 1, 4, 9, 0, tzinfo=tz)
+        # archived in the first minutes of its next year, so its two years are up whatever day the demo loads
+        actor=filer,
+        prop=prop,
+        year=year - 3,
+        now=datetime(year - 2, 1, 1, 0, 5, tzinfo=tz),
     )
     return {"requests": made}

@@ -19,7 +19,10 @@ def test_demo_loader(world, secsup):
     assert Incident.objects.filter(type="flood", status="closed").exists()
     year = timezone.localdate().year
     last = HelpRegisterBatch.objects.get(property=world.p1, year=year - 1)
-    assert last.request_count == 4 and last.status == BatchStatus.ARCHIVED
+    # The four of last year, and — when the demo is loaded in the first days of January — the recent
+    # ones that fell in last year too.
+    assert last.status == BatchStatus.ARCHIVED and last.request_count >= 4
+    assert last.request_count == HelpRequest.objects.filter(batch=last).count()
     assert (
         HelpRegisterBatch.objects.get(property=world.p1, year=year - 3).dispose_after <= timezone.localdate()
     )

@@ -9,6 +9,12 @@ RUNTIME_LABELS = [
     gettext_noop("住户档案"),
     gettext_noop("客户分配"),
     gettext_noop("我的客户"),
+    gettext_noop("客户动态"),
+    # 客户动态 areas (residents.developments.CUSTOMER_DEVELOPMENTS; 服务请求 and 回访 are listed below)
+    gettext_noop("档案变动"),
+    gettext_noop("往来文件"),
+    gettext_noop("快件"),
+    gettext_noop("需求转交"),
     gettext_noop("档案查阅审批"),
     gettext_noop("访客登记"),
     gettext_noop("信件快件"),

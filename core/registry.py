@@ -72,6 +72,7 @@ MENU_ORDER = [
     "residents",
     "residents-assign",
     "residents-my-customers",
+    "residents-developments",
     "residents-access",
     "duty",
     "handover",

@@ -8,7 +8,7 @@ class ResidentsConfig(AppConfig):
     def ready(self):
         from core.registry import MENU
 
-        from . import archive  # noqa: F401  (registers the archive sections a–j)
+        from . import archive, developments  # noqa: F401  (archive sections a–j, l; 客户动态 providers)
 
         MENU.register("residents", "住户档案", order=10, url="residents:list", action="resident.view")
         MENU.register(
@@ -19,6 +19,13 @@ class ResidentsConfig(AppConfig):
             "我的客户",
             order=13,
             url="residents:my_customers",
+            action="assignment.hold",
+        )
+        MENU.register(
+            "residents-developments",
+            "客户动态",
+            order=13,
+            url="residents:developments",
             action="assignment.hold",
         )
         MENU.register(

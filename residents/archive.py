@@ -17,7 +17,8 @@ Rules for a section function:
   returned by services.archive_read_full behind an approved grant (R-ARCH-05/06);
 - it must scope nothing itself: the page has already checked `archive.view` for the resident's property.
 
-This app registers (a) 基本资料, (d) 入住资料, (e) 联络资料, (f) 联系人变迁 and (g) 往来文件. Sections (b) 缴费记录,
+This app registers (a) 基本资料, (d) 入住资料, (e) 联络资料, (f) 联系人变迁, (g) 往来文件 and (l) 需求与信息转交
+(R-CUST-06, key "needs"). Sections (b) 缴费记录,
 (c) 装修文件, (h) 违规与欠费, (i) 报修记录 and (j) 投诉记录 are registered with `pending_section(area)`,
 which shows "暂无记录" and the area that will fill it. A later area replaces its section from its own
 AppConfig.ready() with the same key, e.g.::
@@ -150,6 +151,35 @@ def correspondence_section(resident, user):
     }
 
 
+def needs_section(resident, user):
+    """(l) 需求与信息转交 (R-CUST-06): what the 业户 asked for or told the 客服, the department it went to and its
+    answer (one query)."""
+    from django.utils import timezone
+
+    rows = list(
+        resident.needs.select_related("department", "recorded_by").order_by("-recorded_at", "-id")[
+            : SECTION_ROWS + 1
+        ]
+    )
+    return {
+        "kind": "table",
+        "columns": ["记录时间", "需求/信息", "记录人", "转交部门", "状态", "部门反馈"],
+        "rows": [
+            [
+                timezone.localtime(n.recorded_at).strftime("%Y-%m-%d %H:%M"),
+                n.text,
+                str(n.recorded_by),
+                n.department.name if n.department_id else "",
+                n.get_status_display(),
+                n.answer,
+            ]
+            for n in rows[:SECTION_ROWS]
+        ],
+        "more": len(rows) > SECTION_ROWS,
+        "empty": "暂无转交记录",
+    }
+
+
 def pending_section(area: str):
     """A section whose records another area keeps; shown as 暂无记录 until that area registers its own."""
 
@@ -170,6 +200,8 @@ ARCHIVE_SECTIONS.register("g", "(g) 与客服部往来文件", correspondence_se
 ARCHIVE_SECTIONS.register("h", "(h) 违规事项与欠费记录", pending_section("物业费/违规"), order=80)
 ARCHIVE_SECTIONS.register("i", "(i) 报修记录", pending_section("报修"), order=90)
 ARCHIVE_SECTIONS.register("j", "(j) 投诉记录", pending_section("投诉"), order=100)
+# After the callbacks area's (k) 回访与意见 (order 110).
+ARCHIVE_SECTIONS.register("needs", "(l) 需求与信息转交", needs_section, order=120)
 
 
 def render_sections(resident, user) -> list[dict]:

@@ -35,3 +35,11 @@ class GrantStatus(models.TextChoices):
 class GrantPurpose(models.TextChoices):
     READ = "read", _("查阅")
     EXPORT = "export", _("导出/打印")
+
+
+class NeedStatus(models.TextChoices):
+    """R-CUST-06: a need or piece of information gathered in contact with a 业户, passed to a department."""
+
+    PENDING = "pending", _("待转交")
+    PASSED = "passed", _("已转交")
+    ANSWERED = "answered", _("已反馈")

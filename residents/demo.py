@@ -6,9 +6,11 @@ residents and their occupancies — a documented exception to "all writes throug
 testing the search with 150,000 rows: no history rows, no notifications, unit status left as it is.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from core.choices import PropertyKind
 from core.permissions import can
@@ -95,6 +97,7 @@ def load(*, prop, units, staff, rng, scale=None):
     office = prop.kind == PropertyKind.OFFICE
     today = date.today()
     made: list[Resident] = []
+    t0 = timezone.now()
     with transaction.atomic():
         for unit in units:
             if rng.random() > 0.85:
@@ -194,6 +197,8 @@ def load(*, prop, units, staff, rng, scale=None):
                 date=today - timedelta(days=rng.randint(1, 300)),
             )
         _assign(prop=prop, staff=staff, residents=made, rng=rng)
+        _backdate_master_data(prop=prop, since=t0)
+        load_developments(prop=prop, staff=staff)
     return {"residents": Resident.objects.filter(property=prop).count()}
 
 
@@ -212,6 +217,70 @@ def _assign(*, prop, staff, residents, rng):
             services.customer_first_contact_record(
                 actor=a.administrator, assignment=a, note="电话联系业主,介绍客服专员职责并登记需求。"
             )
+
+
+def _backdate_master_data(*, prop, since):
+    """The roster just loaded stands for long-standing residents: their archive changes (move-ins, contacts)
+    are dated a month back, so today's 客户动态 shows today's news, not the whole roster (demo data only,
+    like core.history.record(at=) for a loader's past events)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import HistoryEntry
+
+    HistoryEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Resident), property=prop, at__gte=since
+    ).update(at=F("at") - timedelta(days=30))
+
+
+def load_developments(*, prop, staff):
+    """客户动态 (R-CUST-01/02/06): the demo administrator's customers have news of the last day, one need passed to
+    工程部, and yesterday's review done. Loaded once per property (skipped when a need exists already)."""
+    from core.choices import DepartmentKind
+    from core.models import Department
+
+    from .models import CustomerAssignment, CustomerNeed
+
+    if CustomerNeed.objects.filter(property=prop).exists():
+        return {"skipped": True}
+    admin = staff.get("admin1") or staff.get("admin21")
+    if admin is None or not can(admin, "assignment.hold", prop.pk):
+        admin = next((u for u in staff.values() if can(u, "assignment.hold", prop.pk)), None)
+    desk = _actor(staff, "resident.edit", prop)
+    if admin is None or desk is None:
+        return {"skipped": True}
+    customers = [
+        a.resident
+        for a in CustomerAssignment.objects.filter(
+            administrator=admin, ended_at__isnull=True, resident__property=prop
+        )
+        .select_related("resident")
+        .order_by("-resident__is_key_customer", "id")[:3]
+    ]
+    if not customers:
+        return {"skipped": True}
+    yesterday = timezone.make_aware(datetime.combine(timezone.localdate() - timedelta(days=1), time(18)))
+    services.customer_developments_review(actor=admin, prop=prop, note="已逐户查看,无遗漏。", at=yesterday)
+    eng = Department.objects.filter(property=prop, kind=DepartmentKind.ENGINEERING).first()
+    services.customer_need_record(
+        actor=admin,
+        resident=customers[0],
+        text="业主来电反映卫生间天花板渗水,希望工程部尽快上门查看。",
+        department=eng,
+    )
+    if len(customers) > 1:
+        services.emergency_contact_add(
+            actor=desk, resident=customers[1], name="王芳", phone="13800138000", relation="配偶"
+        )
+    if len(customers) > 2:
+        services.correspondence_add(
+            actor=desk,
+            resident=customers[2],
+            direction="in",
+            subject="关于车位续租的来函",
+            summary="业主来函询问车位续租手续。",
+            date=timezone.localdate(),
+        )
+    return {"needs": 1}
 
 
 def load_scale(*, prop, units, n: int, rng, batch: int = 5000):

@@ -5,10 +5,18 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import BaseModel, Property, Unit
+from core.models import BaseModel, Department, Property, Unit
 from core.permissions import RestrictedQuerySet
 
-from .choices import CorrespondenceDirection, Gender, GrantPurpose, GrantStatus, OccupancyRole, ResidentKind
+from .choices import (
+    CorrespondenceDirection,
+    Gender,
+    GrantPurpose,
+    GrantStatus,
+    NeedStatus,
+    OccupancyRole,
+    ResidentKind,
+)
 
 
 class Resident(BaseModel):
@@ -230,3 +238,69 @@ class CustomerAssignment(BaseModel):
             )
         ]
         indexes = [models.Index(fields=["administrator", "ended_at"])]
+
+
+class DevelopmentReview(BaseModel):
+    """客户动态查阅记录 (R-CUST-01/02): the administrator went through their customers' developments today.
+    One row per administrator, property and day: a second 已查阅 the same day updates it."""
+
+    property = models.ForeignKey(Property, on_delete=models.PROTECT, related_name="+", verbose_name=_("项目"))
+    administrator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("客服管理员")
+    )
+    date = models.DateField(_("日期"))
+    reviewed_at = models.DateTimeField(_("查阅时间"))
+    seen = models.PositiveIntegerField(_("查阅动态条数"), default=0)
+    note = models.TextField(_("备注"), blank=True)
+
+    class Meta:
+        verbose_name = _("客户动态查阅记录")
+        verbose_name_plural = _("客户动态查阅记录")
+        ordering = ["-date", "-reviewed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["administrator", "property", "date"], name="one_development_review_per_day"
+            )
+        ]
+        indexes = [models.Index(fields=["property", "date"])]
+
+
+class CustomerNeed(BaseModel):
+    """需求与信息转交 (R-CUST-06): what a 业户 said or asked for in contact with the 客服, organised and passed
+    to the department concerned as work guidance; the department's answer is recorded back."""
+
+    property = models.ForeignKey(Property, on_delete=models.PROTECT, related_name="+", verbose_name=_("项目"))
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, related_name="needs", verbose_name=_("业户")
+    )
+    text = models.TextField(_("需求/信息"))
+    department = models.ForeignKey(
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("转交部门"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=NeedStatus.choices, default=NeedStatus.PENDING
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("记录人")
+    )
+    recorded_at = models.DateTimeField(_("记录时间"))
+    passed_at = models.DateTimeField(_("转交时间"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    answer = models.TextField(_("部门反馈"), blank=True)
+
+    class Meta:
+        verbose_name = _("需求与信息转交")
+        verbose_name_plural = _("需求与信息转交")
+        ordering = ["-recorded_at", "-id"]
+        indexes = [
+            models.Index(fields=["resident", "recorded_at"]),
+            models.Index(fields=["property", "status"]),
+        ]
+
+    def __str__(self):
+        return f"{self.resident} · {self.text[:20]}"

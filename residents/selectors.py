@@ -3,16 +3,20 @@
 import heapq
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.choices import Role
-from core.models import Membership, Unit
+from core.errors import DomainError
+from core.models import Membership, Property, Unit
 from core.permissions import can, role_allows
 
-from .choices import ResidentKind
+from .choices import NeedStatus, ResidentKind
 from .models import CustomerAssignment, Occupancy, Resident
 
 # --- search --------------------------------------------------------------------------------------------
@@ -350,3 +354,248 @@ def overdue_first_contacts(*, user, now=None):
         .select_related("resident", "administrator")
         .order_by("first_contact_due")
     )
+
+
+# --- customer developments (R-CUST-01/02) and needs passed on (R-CUST-06) ------------------------------
+
+DEFAULT_WINDOW = timedelta(hours=24)  # R-CUST-01 "every day": no review yet → the last 24 hours
+MAX_WINDOW = timedelta(days=7)  # a long absence shows at most a week; older news is on the archive page
+
+
+@dataclass
+class CustomerRow:
+    resident: Resident
+    assignment: CustomerAssignment
+    developments: list = field(default_factory=list)
+    open_needs: list = field(default_factory=list)
+
+    @property
+    def by_area(self) -> list[tuple[str, list]]:
+        """R-CUST-02 classified: the customer's developments grouped by area, in the registry's order."""
+        from .developments import area_order
+
+        groups: dict[str, list] = {}
+        for d in self.developments:
+            groups.setdefault(d.area, []).append(d)
+        rank = {a: i for i, a in enumerate(area_order())}
+        return sorted(groups.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
+
+    @property
+    def attention(self) -> bool:
+        return any(d.level == "warning" for d in self.developments) or bool(self.open_needs)
+
+
+@dataclass
+class DevelopmentsPage:
+    prop: object
+    administrator: object
+    since: object
+    until: object
+    last_review: object
+    rows: list
+    quiet: int  # customers without developments in the window (not listed unless asked)
+    total: int  # developments in the window
+
+    @property
+    def by_area(self) -> list[tuple[str, int]]:
+        from .developments import area_order
+
+        counts: dict[str, int] = {}
+        for r in self.rows:
+            for d in r.developments:
+                counts[d.area] = counts.get(d.area, 0) + 1
+        rank = {a: i for i, a in enumerate(area_order())}
+        return sorted(counts.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
+
+
+def last_development_review(*, administrator, prop, before=None):
+    from .models import DevelopmentReview
+
+    qs = DevelopmentReview.objects.filter(administrator=administrator, property=prop)
+    if before is not None:
+        qs = qs.filter(reviewed_at__lte=before)
+    return qs.order_by("-reviewed_at").first()
+
+
+def development_window(*, administrator, prop, now=None, days: int | None = None):
+    """(since, until, last review): since the administrator's last review on this property — the last 24 hours
+    when there is none, at most MAX_WINDOW back; `days` asks for the last N days instead."""
+    until = now or timezone.now()
+    last = last_development_review(administrator=administrator, prop=prop, before=until)
+    if days:
+        since = until - timedelta(days=days)
+    elif last is not None:
+        since = max(last.reviewed_at, until - MAX_WINDOW)
+    else:
+        since = until - DEFAULT_WINDOW
+    return since, until, last
+
+
+def active_customers(*, administrator, prop):
+    return (
+        CustomerAssignment.objects.filter(
+            administrator=administrator, ended_at__isnull=True, resident__property=prop
+        )
+        .select_related("resident")
+        .prefetch_related(
+            Prefetch(
+                "resident__occupancies",
+                queryset=Occupancy.objects.filter(end__isnull=True).select_related("unit"),
+                to_attr="current_occupancies",
+            )
+        )
+        .order_by("id")
+    )
+
+
+def customer_developments(
+    *, administrator, prop, since, until, last_review=None, include_quiet: bool = False
+) -> DevelopmentsPage:
+    """R-CUST-01/02: the developments of the administrator's customers in the window, grouped by customer and
+    classified by area; key customers first, then those needing attention, then the newest news. A fixed
+    number of queries: the customers (2), one or two per registered area, the open needs (1)."""
+    from .developments import collect
+    from .models import CustomerNeed
+
+    assignments = list(active_customers(administrator=administrator, prop=prop))
+    ids = [a.resident_id for a in assignments]
+    devs = collect(ids, since, until)
+    by_resident: dict[int, list] = {}
+    for d in devs:
+        by_resident.setdefault(d.resident_id, []).append(d)
+    needs: dict[int, list] = {}
+    if ids:
+        for n in (
+            CustomerNeed.objects.filter(
+                resident_id__in=ids, status__in=[NeedStatus.PENDING, NeedStatus.PASSED]
+            )
+            .select_related("department")
+            .order_by("recorded_at", "id")
+        ):
+            needs.setdefault(n.resident_id, []).append(n)
+    rows, quiet = [], 0
+    for a in assignments:
+        row = CustomerRow(
+            resident=a.resident,
+            assignment=a,
+            developments=by_resident.get(a.resident_id, []),
+            open_needs=needs.get(a.resident_id, []),
+        )
+        if row.developments or row.open_needs or include_quiet:
+            rows.append(row)
+        else:
+            quiet += 1
+    far_past = since - timedelta(days=36500)
+    rows.sort(
+        key=lambda r: (
+            not r.resident.is_key_customer,
+            not r.attention,
+            -(r.developments[0].at if r.developments else far_past).timestamp(),
+            r.resident.name_initials,
+            r.resident.pk,
+        )
+    )
+    return DevelopmentsPage(
+        prop=prop,
+        administrator=administrator,
+        since=since,
+        until=until,
+        last_review=last_review,
+        rows=rows,
+        quiet=quiet,
+        total=len(devs),
+    )
+
+
+def development_holders(*, prop) -> list:
+    """Users who may hold customers at `prop` (the supervisor's select), one query."""
+    from core.models import User
+
+    return list(
+        User.objects.filter(
+            memberships__property=prop, memberships__active=True, memberships__role__in=HOLD_ROLES
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def not_reviewed_today(*, prop, day=None) -> list:
+    """R-CUST-02 "updated every day so nothing is missed": administrators with customers at `prop` who have not
+    reviewed their customers' developments today (one query)."""
+    from core.models import User
+
+    from .models import DevelopmentReview
+
+    day = day or timezone.localdate()
+    return list(
+        User.objects.filter(
+            Exists(
+                CustomerAssignment.objects.filter(
+                    administrator=OuterRef("pk"), ended_at__isnull=True, resident__property=prop
+                )
+            )
+        )
+        .exclude(
+            Exists(DevelopmentReview.objects.filter(administrator=OuterRef("pk"), property=prop, date=day))
+        )
+        .order_by("username")
+    )
+
+
+def customer_needs(*, user, action: str = "assignment.hold"):
+    from .models import CustomerNeed
+
+    return (
+        CustomerNeed.objects.restrict(user, action)
+        .select_related("resident", "department", "recorded_by")
+        .order_by("-recorded_at", "-id")
+    )
+
+
+def developments_props(user):
+    return list(
+        (
+            Property.objects.restrict(user, "assignment.hold")
+            | Property.objects.restrict(user, "assignment.manage")
+        ).order_by("id")
+    )
+
+
+def developments_scope(*, user, params) -> tuple:
+    """(property, administrator, supervising, holders, properties) of the 客户动态 page or its API twin. An administrator sees their
+    own customers; a supervisor (assignment.manage) any holder's of their properties. Another property, or
+    another administrator's customers without the right, is a 404."""
+    if not (can(user, "assignment.hold") or can(user, "assignment.manage")):
+        raise PermissionDenied
+    props = developments_props(user)
+    wanted = params.get("property") or ""
+    prop = (
+        next((p for p in props if str(p.pk) == str(wanted)), None)
+        if wanted
+        else (props[0] if props else None)
+    )
+    if prop is None:
+        raise Http404
+    supervising = can(user, "assignment.manage", prop.pk)
+    holders = development_holders(prop=prop) if supervising else []
+    wanted = params.get("administrator") or ""
+    if wanted and str(wanted) != str(user.pk):
+        admin = next((h for h in holders if str(h.pk) == str(wanted)), None)
+        if admin is None:
+            raise Http404
+    elif can(user, "assignment.hold", prop.pk):
+        admin = user
+    else:
+        admin = holders[0] if holders else None
+    return prop, admin, supervising, holders, props
+
+
+def development_days(params) -> int | None:
+    try:
+        days = int(params.get("days") or 0)
+    except ValueError:
+        raise DomainError("天数必须是 1–7 的整数。(Days must be 1–7.)", field="days") from None
+    if days and not 1 <= days <= 7:
+        raise DomainError("天数必须是 1–7 的整数。(Days must be 1–7.)", field="days")
+    return days or None

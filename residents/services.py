@@ -24,6 +24,7 @@ from .choices import (
     Gender,
     GrantPurpose,
     GrantStatus,
+    NeedStatus,
     OccupancyRole,
     ResidentKind,
 )
@@ -682,3 +683,178 @@ def roster_import(*, actor, prop: Property, file, dry_run: bool = True):
         link="/residents/",
     )
     return report
+
+
+# --- customer developments (R-CUST-01/02) and needs passed on (R-CUST-06) ------------------------------
+
+NEED_MIN_CHARS = 4
+NEED_MAX_CHARS = 2000
+REVIEW_NOTE_MAX = 500
+
+
+@transaction.atomic
+def customer_developments_review(*, actor, prop: Property, note: str = "", at=None):
+    """R-CUST-02 "updated every day so nothing is missed": the administrator went through their customers'
+    developments (已查阅). One row per administrator, property and day: a second click the same day updates
+    it (its time, the count seen, the note), never a second row. The count is worked out here, from the
+    window the page showed (since the previous review), so the page and the API record the same."""
+    from django.db import IntegrityError
+
+    from .developments import collect
+    from .models import DevelopmentReview
+    from .selectors import active_customers, development_window
+
+    require(actor, "assignment.hold", prop.pk)
+    note = (note or "").strip()
+    if len(note) > REVIEW_NOTE_MAX:
+        raise DomainError(
+            f"备注不能超过 {REVIEW_NOTE_MAX} 字。(The note is too long.)",
+            field="note",
+        )
+    now = at or timezone.now()
+    day = timezone.localdate(now)
+    since, until, _last = development_window(administrator=actor, prop=prop, now=now)
+    ids = list(active_customers(administrator=actor, prop=prop).values_list("resident_id", flat=True))
+    seen = len(collect(ids, since, until))
+    review = (
+        DevelopmentReview.objects.select_for_update()
+        .filter(administrator=actor, property=prop, date=day)
+        .first()
+    )
+    if review is None:
+        try:
+            with transaction.atomic():
+                review = DevelopmentReview.objects.create(
+                    administrator=actor, property=prop, date=day, reviewed_at=now, seen=seen, note=note
+                )
+        except IntegrityError:  # a double click raced us to the row: update it instead
+            review = DevelopmentReview.objects.select_for_update().get(
+                administrator=actor, property=prop, date=day
+            )
+        else:
+            record(review, actor=actor, action=HistoryAction.CREATE, at=now)
+            return review
+    before = snapshot(review)
+    review.reviewed_at, review.seen = now, review.seen + seen
+    if note:
+        review.note = note
+    review.save(update_fields=["reviewed_at", "seen", "note", "updated_at"])
+    record(review, actor=actor, action=HistoryAction.UPDATE, before=before, at=now)
+    return review
+
+
+def _department_members(dept) -> list[int]:
+    """People of a department: by their membership's department, or by their role's own department."""
+    from django.db.models import Q
+
+    from core.choices import ROLE_DEPARTMENT
+
+    role_kinds = [str(r) for r, k in ROLE_DEPARTMENT.items() if k == dept.kind]
+    return list(
+        Membership.objects.filter(property_id=dept.property_id, active=True)
+        .filter(Q(department=dept) | Q(role__in=role_kinds))
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def _check_department(department, prop_id: int):
+    if department is None:
+        raise DomainError("请选择转交部门。(Choose the department.)", field="department")
+    if department.property_id != prop_id:
+        raise DomainError("该部门不属于本项目。(The department is not in this property.)", field="department")
+
+
+def _pass_need(need, *, actor, department, now) -> None:
+    """R-CUST-06 passed promptly to the department: its members are told after commit."""
+    old = need.status
+    need.department, need.status, need.passed_at = department, NeedStatus.PASSED, now
+    need.save(update_fields=["department", "status", "passed_at", "updated_at"])
+    record_transition(need, actor=actor, from_state=old, reason=f"转交{department.name}", at=now)
+    ids = [uid for uid in _department_members(department) if uid != actor.pk]
+    _on_commit_notify_users(
+        ids,
+        prop=need.property,
+        title=f"客服转交业户需求:{need.resident.name}",
+        body=f"{need.text}\n—— {actor}",
+        link=need.resident.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def customer_need_record(*, actor, resident: Resident, text: str, department=None):
+    """R-CUST-06: a need or piece of information a 业户 gave in contact, organised and — with a department —
+    passed on at once (已转交); without one it waits as 待转交 on the developments page."""
+    require(actor, "assignment.hold", resident.property_id)
+    if resident.archived_at:
+        raise DomainError("档案已归档。(The archive is filed.)")
+    text = (text or "").strip()
+    if len(text) < NEED_MIN_CHARS:
+        raise DomainError(
+            f"请写明业户的需求或信息(至少 {NEED_MIN_CHARS} 个字)。(Describe the need, at least {NEED_MIN_CHARS} characters.)",
+            field="text",
+        )
+    if len(text) > NEED_MAX_CHARS:
+        raise DomainError(f"内容不能超过 {NEED_MAX_CHARS} 字。(The text is too long.)", field="text")
+    if department is not None:
+        _check_department(department, resident.property_id)
+    from .models import CustomerNeed
+
+    now = timezone.now()
+    need = CustomerNeed.objects.create(
+        property_id=resident.property_id,
+        resident=resident,
+        text=text,
+        recorded_by=actor,
+        recorded_at=now,
+    )
+    record(need, actor=actor, action=HistoryAction.CREATE, at=now)
+    if department is not None:
+        _pass_need(need, actor=actor, department=department, now=now)
+    return need
+
+
+def _lock_need(need):
+    from .models import CustomerNeed
+
+    return CustomerNeed.objects.select_for_update().select_related("resident", "property").get(pk=need.pk)
+
+
+@transaction.atomic
+def customer_need_pass(*, actor, need, department):
+    """R-CUST-06: a 待转交 need passed to its department."""
+    need = _lock_need(need)
+    require(actor, "assignment.hold", need.property_id)
+    if need.status != NeedStatus.PENDING:
+        raise Conflict("该需求已转交。(Already passed on.)")
+    _check_department(department, need.property_id)
+    _pass_need(need, actor=actor, department=department, now=timezone.now())
+    return need
+
+
+@transaction.atomic
+def customer_need_answer(*, actor, need, answer: str):
+    """R-CUST-06: the department's answer recorded back (已反馈); whoever recorded the need is told."""
+    need = _lock_need(need)
+    require(actor, "assignment.hold", need.property_id)
+    if need.status != NeedStatus.PASSED:
+        raise Conflict("只有已转交的需求可以记录反馈。(Only a need passed on can be answered.)")
+    answer = (answer or "").strip()
+    if len(answer) < 2:
+        raise DomainError("请填写部门反馈。(Give the department's answer.)", field="answer")
+    if len(answer) > NEED_MAX_CHARS:
+        raise DomainError(f"内容不能超过 {NEED_MAX_CHARS} 字。(The text is too long.)", field="answer")
+    old = need.status
+    now = timezone.now()
+    need.status, need.answer, need.answered_at = NeedStatus.ANSWERED, answer, now
+    need.save(update_fields=["status", "answer", "answered_at", "updated_at"])
+    record_transition(need, actor=actor, from_state=old, reason=answer, at=now)
+    if need.recorded_by_id != actor.pk:
+        _on_commit_notify_users(
+            [need.recorded_by_id],
+            prop=need.property,
+            title=f"转交需求已反馈:{need.resident.name}",
+            body=answer,
+            link=need.resident.get_absolute_url(),
+        )
+    return need

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 from core.exports import xlsx_response
 from core.history import history_for
-from core.models import Property, Unit, User
+from core.models import Department, Property, Unit, User
 from core.permissions import can
-from core.views.generic import ObjectListView, ServiceFormView
+from core.views.generic import ObjectListView, ServiceFormView, hx_redirect
 
 from . import selectors, services
 from .archive import render_sections
@@ -43,7 +43,14 @@ from .forms import (
     RosterUploadForm,
 )
 from .importer import template_bytes
-from .models import ArchiveAccessGrant, CustomerAssignment, EmergencyContact, Occupancy, Resident
+from .models import (
+    ArchiveAccessGrant,
+    CustomerAssignment,
+    CustomerNeed,
+    EmergencyContact,
+    Occupancy,
+    Resident,
+)
 
 
 def _need(user, action, prop_id=None):
@@ -573,3 +580,115 @@ def roster_template(request):
         "attachment; filename*=UTF-8''%E4%B8%9A%E4%B8%BB%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"
     )
     return resp
+
+
+# --- 客户动态 (R-CUST-01/02) and needs passed on (R-CUST-06) ---------------------------------------------
+
+
+@login_required
+def developments(request):
+    """客户动态: the administrator's customers' developments since their last review, classified by area,
+    key customers first (R-CUST-01/02); the supervisor picks any administrator and sees who has not reviewed
+    today. Each row records a need passed to a department (R-CUST-06)."""
+    user = request.user
+    prop, admin, supervising, holders, props = selectors.developments_scope(user=user, params=request.GET)
+    days = selectors.development_days(request.GET)
+    page = None
+    if admin is not None:
+        since, until, last = selectors.development_window(administrator=admin, prop=prop, days=days)
+        page = selectors.customer_developments(
+            administrator=admin,
+            prop=prop,
+            since=since,
+            until=until,
+            last_review=last,
+            include_quiet=request.GET.get("all") == "1",
+        )
+    today = timezone.localdate()
+    ctx = {
+        "props": props,
+        "prop": prop,
+        "admin": admin,
+        "page": page,
+        "days": days,
+        "supervising": supervising,
+        "holders": holders,
+        "not_reviewed": selectors.not_reviewed_today(prop=prop, day=today) if supervising else [],
+        "reviewed_today": bool(page and page.last_review and page.last_review.date == today),
+        "own": admin is not None and admin.pk == user.pk,
+        "departments": list(Department.objects.filter(property=prop).order_by("id")),
+        "today": today,
+    }
+    return render(request, "residents/developments.html", ctx)
+
+
+def _back(prop, admin=None):
+    """The 客户动态 page the form was posted from (the supervisor's chosen administrator kept)."""
+    url = f"{reverse('residents:developments')}?property={prop.pk}"
+    return url + (f"&administrator={int(admin)}" if str(admin or "").isdigit() else "")
+
+
+@login_required
+@require_POST
+def developments_review(request):
+    """已查阅 (R-CUST-02): one record per administrator, property and day; a second click updates it."""
+    _need(request.user, "assignment.hold")
+    prop = get_object_or_404(
+        Property.objects.restrict(request.user, "assignment.hold"), pk=request.POST.get("property") or 0
+    )
+    review = services.customer_developments_review(
+        actor=request.user, prop=prop, note=request.POST.get("note", "")
+    )
+    messages.success(request, _("已查阅,今日共 %(n)s 条动态。") % {"n": review.seen})
+    return hx_redirect(request, _back(prop))
+
+
+def _department(prop_id, value):
+    if not value:
+        return None
+    try:
+        return Department.objects.filter(property_id=prop_id, pk=int(value)).first() or _no_department()
+    except ValueError:
+        return _no_department()
+
+
+def _no_department():
+    raise DomainError("该部门不属于本项目。(The department is not in this property.)", field="department")
+
+
+@login_required
+@require_POST
+def need_record(request, pk):
+    """R-CUST-06: from a customer's row — the need or information, passed to a department (or 待转交)."""
+    _need(request.user, "assignment.hold")
+    resident = get_object_or_404(Resident.objects.restrict(request.user, "assignment.hold"), pk=pk)
+    department = _department(resident.property_id, request.POST.get("department"))
+    need = services.customer_need_record(
+        actor=request.user, resident=resident, text=request.POST.get("text", ""), department=department
+    )
+    if need.department_id:
+        messages.success(request, _("已转交%(d)s。") % {"d": need.department.name})
+    else:
+        messages.success(request, _("已记录,待转交。"))
+    if request.POST.get("back") == "archive":
+        return hx_redirect(request, resident.get_absolute_url())
+    return hx_redirect(request, _back(resident.property, request.POST.get("administrator")))
+
+
+@login_required
+@require_POST
+def need_pass(request, pk):
+    need = get_object_or_404(CustomerNeed.objects.restrict(request.user, "assignment.hold"), pk=pk)
+    department = _department(need.property_id, request.POST.get("department"))
+    need = services.customer_need_pass(actor=request.user, need=need, department=department)
+    messages.success(request, _("已转交%(d)s。") % {"d": need.department.name})
+    return hx_redirect(request, _back(need.property, request.POST.get("administrator")))
+
+
+@login_required
+@require_POST
+def need_answer(request, pk):
+    need = get_object_or_404(CustomerNeed.objects.restrict(request.user, "assignment.hold"), pk=pk)
+    need = services.customer_need_answer(actor=request.user, need=need, answer=request.POST.get("answer", ""))
+    messages.success(request, _("已记录部门反馈。"))
+    return hx_redirect(request, _back(need.property, request.POST.get("administrator")))

@@ -11,6 +11,8 @@ from ..models import (
     ContactPerson,
     Correspondence,
     CustomerAssignment,
+    CustomerNeed,
+    DevelopmentReview,
     EmergencyContact,
     Occupancy,
     Resident,
@@ -264,3 +266,114 @@ class RosterImportSerializer(serializers.Serializer):
     property = serializers.IntegerField()
     file = serializers.FileField()
     dry_run = serializers.BooleanField(default=True)
+
+
+# --- 客户动态 (R-CUST-01/02) and needs passed on (R-CUST-06) ---------------------------------------------
+
+
+class DevelopmentSerializer(serializers.Serializer):
+    resident_id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    area = serializers.CharField()
+    text = serializers.CharField()
+    url = serializers.CharField()
+    level = serializers.CharField()
+
+
+class NeedBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    status = serializers.CharField()
+    department = serializers.IntegerField(source="department_id", allow_null=True)
+
+
+class DevelopmentAreaSerializer(serializers.Serializer):
+    area = serializers.CharField()
+    developments = DevelopmentSerializer(many=True)
+
+
+class CustomerDevelopmentsSerializer(serializers.Serializer):
+    resident = serializers.IntegerField(source="resident.pk")
+    name = serializers.CharField(source="resident.name")
+    is_key_customer = serializers.BooleanField(source="resident.is_key_customer")
+    areas = serializers.SerializerMethodField()
+    open_needs = NeedBriefSerializer(many=True)
+
+    def get_areas(self, row) -> list[dict]:
+        return [
+            {"area": area, "developments": DevelopmentSerializer(items, many=True).data}
+            for area, items in row.by_area
+        ]
+
+
+class UserBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="__str__")
+
+
+class DevelopmentsPageSerializer(serializers.Serializer):
+    """R-CUST-01/02: the customers with developments in the window, key customers first, classified by area."""
+
+    property = serializers.IntegerField(source="prop.pk")
+    administrator = UserBriefSerializer()
+    since = serializers.DateTimeField()
+    until = serializers.DateTimeField()
+    last_reviewed_at = serializers.DateTimeField(
+        source="last_review.reviewed_at", allow_null=True, default=None
+    )
+    total = serializers.IntegerField()
+    quiet = serializers.IntegerField()
+    customers = CustomerDevelopmentsSerializer(source="rows", many=True)
+    not_reviewed_today = UserBriefSerializer(many=True, required=False)
+
+
+class DevelopmentReviewSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DevelopmentReview
+        fields = ["id", "property", "administrator", "date", "reviewed_at", "seen", "note"]
+        read_only_fields = fields
+
+
+class DevelopmentReviewWriteSerializer(serializers.Serializer):
+    property = serializers.IntegerField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CustomerNeedSerializer(serializers.ModelSerializer):
+    resident_name = serializers.CharField(source="resident.name", read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True, default="")
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = CustomerNeed
+        fields = [
+            "id",
+            "property",
+            "resident",
+            "resident_name",
+            "text",
+            "department",
+            "department_name",
+            "status",
+            "status_display",
+            "recorded_by",
+            "recorded_at",
+            "passed_at",
+            "answered_at",
+            "answer",
+        ]
+        read_only_fields = fields
+
+
+class CustomerNeedCreateSerializer(serializers.Serializer):
+    resident = serializers.IntegerField()
+    text = serializers.CharField()
+    department = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class NeedPassSerializer(serializers.Serializer):
+    department = serializers.IntegerField()
+
+
+class NeedAnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField()

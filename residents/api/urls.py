@@ -13,8 +13,15 @@ router.register("correspondence", views.CorrespondenceViewSet, basename="corresp
 router.register("archive-access-grants", views.ArchiveAccessGrantViewSet, basename="archiveaccessgrant")
 router.register("archive-access-log", views.ArchiveAccessLogViewSet, basename="archiveaccesslog")
 router.register("customer-assignments", views.CustomerAssignmentViewSet, basename="customerassignment")
+router.register("customer-needs", views.CustomerNeedViewSet, basename="customerneed")
 
 urlpatterns = [
     path("residents/import/", views.RosterImportView.as_view(), name="resident-roster-import"),
+    path("customer-developments/", views.CustomerDevelopmentsView.as_view(), name="customer-developments"),
+    path(
+        "customer-developments/review/",
+        views.DevelopmentReviewView.as_view(),
+        name="customer-developments-review",
+    ),
     path("", include(router.urls)),
 ]

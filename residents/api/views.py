@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.base import ScopedViewSetMixin
-from core.models import Property, Unit, User
+from core.models import Department, Property, Unit, User
 from core.permissions import can
 
 from .. import selectors, services
@@ -22,6 +22,7 @@ from ..models import (
     ContactPerson,
     Correspondence,
     CustomerAssignment,
+    CustomerNeed,
     EmergencyContact,
     Occupancy,
     Resident,
@@ -382,3 +383,108 @@ class RosterImportView(APIView):
             dry_run=ser.validated_data["dry_run"],
         )
         return Response(report.as_dict(), status=200 if report.ok else 400)
+
+
+# --- 客户动态 (R-CUST-01/02) and needs passed on (R-CUST-06) ---------------------------------------------
+
+
+class CustomerDevelopmentsView(APIView):
+    """R-CUST-01/02: the user's customers' developments since their last review (or the last `days` days),
+    classified by area, key customers first. A supervisor passes `administrator` for any holder of their
+    properties and gets who has not reviewed today."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("property", int, description="项目 id(默认第一个)"),
+            OpenApiParameter("administrator", int, description="客服管理员 id(主管可查看他人)"),
+            OpenApiParameter("days", int, description="最近 N 天(1–7);默认自上次查阅"),
+            OpenApiParameter("all", bool, description="包括无动态的客户"),
+        ],
+        responses=s.DevelopmentsPageSerializer,
+    )
+    def get(self, request):
+        prop, admin, supervising, _holders, _props = selectors.developments_scope(
+            user=request.user, params=request.query_params
+        )
+        if admin is None:
+            raise serializers.ValidationError(
+                {"administrator": ["请指定客服管理员。(Specify the administrator.)"]}
+            )
+        since, until, last = selectors.development_window(
+            administrator=admin, prop=prop, days=selectors.development_days(request.query_params)
+        )
+        page = selectors.customer_developments(
+            administrator=admin,
+            prop=prop,
+            since=since,
+            until=until,
+            last_review=last,
+            include_quiet=request.query_params.get("all") in ("1", "true"),
+        )
+        if supervising:
+            page.not_reviewed_today = selectors.not_reviewed_today(prop=prop)
+        return Response(s.DevelopmentsPageSerializer(page).data)
+
+
+class DevelopmentReviewView(APIView):
+    """R-CUST-02 已查阅: one record per administrator, property and day; posting again the same day updates it."""
+
+    @extend_schema(request=s.DevelopmentReviewWriteSerializer, responses=s.DevelopmentReviewSerializer)
+    def post(self, request):
+        ser = s.DevelopmentReviewWriteSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        prop = _prop_for(request.user, "assignment.hold", ser.validated_data["property"])
+        review = services.customer_developments_review(
+            actor=request.user, prop=prop, note=ser.validated_data["note"]
+        )
+        return Response(s.DevelopmentReviewSerializer(review).data)
+
+
+def _department_of(prop_id, pk):
+    if pk is None:
+        return None
+    dept = Department.objects.filter(property_id=prop_id, pk=pk).first()
+    if dept is None:
+        raise serializers.ValidationError(
+            {"department": ["该部门不属于本项目。(The department is not in this property.)"]}
+        )
+    return dept
+
+
+class CustomerNeedViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """R-CUST-06: needs and information from contact with 业户, passed to a department (待转交 → 已转交 → 已反馈)."""
+
+    permission_action = "assignment.hold"
+    queryset = CustomerNeed.objects.select_related("resident", "department").order_by("-recorded_at", "-id")
+    serializer_class = s.CustomerNeedSerializer
+    filterset_fields = ["resident", "status", "department"]
+
+    @extend_schema(request=s.CustomerNeedCreateSerializer, responses=s.CustomerNeedSerializer)
+    def create(self, request):
+        d = self.validated(s.CustomerNeedCreateSerializer)
+        resident = _scoped(Resident, request.user, "assignment.hold", d["resident"])
+        need = services.customer_need_record(
+            actor=request.user,
+            resident=resident,
+            text=d["text"],
+            department=_department_of(resident.property_id, d["department"]),
+        )
+        return self.respond(need, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.NeedPassSerializer, responses=s.CustomerNeedSerializer)
+    @action(detail=True, methods=["post"], url_path="pass")
+    def pass_on(self, request, pk=None):
+        need = self.get_object()
+        d = self.validated(s.NeedPassSerializer)
+        return self.respond(
+            services.customer_need_pass(
+                actor=request.user, need=need, department=_department_of(need.property_id, d["department"])
+            )
+        )
+
+    @extend_schema(request=s.NeedAnswerSerializer, responses=s.CustomerNeedSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        return self.service_action(
+            services.customer_need_answer, s.NeedAnswerSerializer, need=self.get_object()
+        )

@@ -131,6 +131,10 @@ def resident_detail(request, pk):
             resident.occupancies.filter(end__isnull=True).select_related("unit").order_by("unit__label")
         ),
     }
+    # R-CUST-06: a need or piece of information from contact with the 业户, passed to a department.
+    ctx["can_need"] = can(user, "assignment.hold", prop_id) and not resident.archived_at
+    if ctx["can_need"]:
+        ctx["departments"] = list(Department.objects.filter(property_id=prop_id).order_by("id"))
     if ctx["can_archive"]:
         ctx["sections"] = render_sections(resident, user)
         ctx["emergency"] = list(

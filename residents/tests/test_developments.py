@@ -258,7 +258,8 @@ def test_need_passed_notifies_department_and_shows_on_archive_and_page(
     note = Notification.objects.get(recipient=w.engineer)
     assert "李重点" in note.title and "渗水" in note.body
     assert not Notification.objects.filter(recipient=w.guard).exists()
-    archive = c.get(f"/residents/{w.key.pk}/").content.decode()
+    with assert_max_queries(20):
+        archive = c.get(f"/residents/{w.key.pk}/").content.decode()
     assert "(l) 需求与信息转交" in archive and "卫生间天花渗水" in archive and "工程部" in archive
     page = c.get(PAGE)
     assert page.context["page"].rows[0].open_needs == [need]
@@ -291,6 +292,12 @@ def test_need_pending_then_passed(cust, client_as, django_capture_on_commit_call
     assert need.status == NeedStatus.PASSED and Notification.objects.filter(recipient=w.manager).exists()
     r = c.post(f"/residents/needs/{need.pk}/pass/", {"department": mgmt.pk})
     assert r.status_code == 409
+    # from the archive page: back to the archive
+    r = c.post(f"/residents/{w.plain.pk}/needs/", {"text": "反映电梯异响", "back": "archive"})
+    assert r.status_code == 302 and r["Location"] == f"/residents/{w.plain.pk}/"
+    page = c.get(f"/residents/{w.plain.pk}/").content.decode()
+    assert "记录并转交" in page and "反映电梯异响" in page
+    assert "记录并转交" not in client_as(w.frontdesk).get(f"/residents/{w.plain.pk}/").content.decode()
 
 
 # R-CUST-06

@@ -30,3 +30,17 @@ def test_workflow_buttons_in_english():
     labels = [t.label for flow in WORKFLOWS.values() for t in flow.transitions]
     with translation.override("en"):
         assert sorted({str(lbl) for lbl in labels if CJK.search(str(lbl))}) == []
+
+
+def test_no_translation_says_itself_twice():
+    """A long English text once came out doubled ("Log out of…Log out of…") from a catalog merge."""
+    import gettext
+    from pathlib import Path
+
+    from django.conf import settings
+
+    mo = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.mo"
+    with mo.open("rb") as fh:
+        catalog = gettext.GNUTranslations(fh)._catalog
+    doubled = [v for v in catalog.values() if isinstance(v, str) and len(v) >= 30 and v.count(v[:25]) > 1]
+    assert doubled == []

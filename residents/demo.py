@@ -17,7 +17,7 @@ from core.permissions import can
 
 from . import services
 from .choices import Gender, OccupancyRole, ResidentKind
-from .models import Occupancy, Resident
+from .models import Correspondence, Occupancy, Resident
 from .pinyin import keys_fast
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -230,6 +230,12 @@ def _backdate_master_data(*, prop, since):
     HistoryEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Resident), property=prop, at__gte=since
     ).update(at=F("at") - timedelta(days=30))
+    # The correspondence filed for the roster is recorded on its own date, not at load time.
+    tz = timezone.get_current_timezone()
+    for c in Correspondence.objects.filter(resident__property=prop, created_at__gte=since):
+        Correspondence.objects.filter(pk=c.pk).update(
+            created_at=datetime.combine(c.date, time(10), tzinfo=tz)
+        )
 
 
 def load_developments(*, prop, staff):

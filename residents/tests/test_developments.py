@@ -461,5 +461,7 @@ def test_demo_gives_the_administrator_news_a_need_and_yesterdays_review(world, c
     areas = {d.area for row in page.rows for d in row.developments}
     assert {"需求转交", "档案变动"} <= areas
     assert len(page.rows) < 6  # the roster's move-ins are not today's news
+    letters = [d for row in page.rows for d in row.developments if d.area == "往来文件"]
+    assert len(letters) <= 1  # nor its filed letters: only the one that came today
     assert demo.load_developments(prop=world.p1, staff=staff) == {"skipped": True}
     assert DevelopmentReview.objects.count() == 1 and CustomerNeed.objects.count() == 1

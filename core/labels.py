@@ -62,5 +62,7 @@ RUNTIME_LABELS = [
     gettext_noop("捡拾物品(保管中)"),
     gettext_noop("待覆电来电"),
     gettext_noop("未办结求助"),
+    gettext_noop("不符合项"),
+    gettext_noop("未关闭不符合项"),
     gettext_noop("物业客服中心"),
 ]

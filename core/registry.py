@@ -76,6 +76,7 @@ MENU_ORDER = [
     "residents-access",
     "duty",
     "handover",
+    "quality",
     "duty-posts",
     "core.property_settings",
     "core.rule_settings",

@@ -27,5 +27,6 @@ urlpatterns = [
     path("repairs/", include("repairs.urls")),
     path("assistance/", include("assistance.urls")),
     path("callbacks/", include("callbacks.urls")),
+    path("quality/", include("quality.urls")),
     path("", include("core.urls")),
 ]

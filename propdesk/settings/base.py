@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "repairs",
     "assistance",
     "callbacks",
+    "quality",
 ]
 
 MIDDLEWARE = [

@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("assistance.api.urls")),
     path("", include("callbacks.api.urls")),
     path("", include("desk.api.urls")),
+    path("", include("quality.api.urls")),
 ]

@@ -179,3 +179,17 @@ def test_menu_entry(world, client_as):
 
 
 pytestmark = pytest.mark.django_db
+
+
+# R-ROLE-13: the record page and a step's message in English
+def test_record_page_in_english(world, client_as, raise_item, daytime):
+    from core.testing.i18n import english
+
+    item = raise_item()
+    fd = english(client_as(world.frontdesk))
+    page = fd.get(f"/quality/{item.pk}/").content.decode()
+    assert "Record the correction" in page and "Tracking" in page and "记录整改情况" not in page
+    page = fd.post(
+        f"/quality/{item.pk}/correct/", {"correction": "已复习服务用语"}, follow=True
+    ).content.decode()
+    assert "Correction recorded; awaiting verification." in page

@@ -1,10 +1,26 @@
 """API foundations: pagination, the DomainError → 4xx mapping, the scoped base viewset and its service actions."""
 
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import DomainError
+
+
+class ScopedPK(serializers.PrimaryKeyRelatedField):
+    """A related id limited to the requesting user's properties for `action`: another property's id does not
+    exist. An area subclasses it with its own `default_action`, or passes action=… per field."""
+
+    default_action = "view"
+
+    def __init__(self, *, action=None, **kw):
+        self.action = action or self.default_action
+        super().__init__(**kw)
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        request = self.context.get("request")
+        return qs.restrict(request.user, self.action) if request else qs.none()
 
 
 def exception_handler(exc, context):

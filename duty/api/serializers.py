@@ -1,22 +1,14 @@
 from rest_framework import serializers
 
+from core.api.base import ScopedPK as BaseScopedPK
 from core.models import Building, Department, Location, Property, Unit, User
 
 from ..choices import DutyCategory, LeaveReason, Shift
 from ..models import DutyDay, DutyEntry, Handover, HandoverItem, Post, PostShift, SpecialIncidentReport
 
 
-class _ScopedPK(serializers.PrimaryKeyRelatedField):
-    """A related id limited to the requesting user's properties: another property's id does not exist."""
-
-    def __init__(self, *, action="duty.view", **kw):
-        self.action = action
-        super().__init__(**kw)
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        request = self.context.get("request")
-        return qs.restrict(request.user, self.action) if request else qs.none()
+class _ScopedPK(BaseScopedPK):
+    default_action = "duty.view"
 
 
 class DutyEntrySerializer(serializers.ModelSerializer):

@@ -2,23 +2,15 @@
 
 from rest_framework import serializers
 
+from core.api.base import ScopedPK as BaseScopedPK
 from core.models import Department, Property, User
 
 from ..choices import NonConformitySource
 from ..models import NonConformity
 
 
-class ScopedPK(serializers.PrimaryKeyRelatedField):
-    """A related id limited to the requesting user's properties: another property's id does not exist."""
-
-    def __init__(self, *, action="quality.raise", **kw):
-        self.action = action
-        super().__init__(**kw)
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        request = self.context.get("request")
-        return qs.restrict(request.user, self.action) if request else qs.none()
+class ScopedPK(BaseScopedPK):
+    default_action = "quality.raise"
 
 
 class NonConformitySerializer(serializers.ModelSerializer):

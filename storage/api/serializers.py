@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from core.api.base import ScopedPK as BaseScopedPK
 from core.masking import mask_id, mask_phone
 from core.models import Property, Unit, User
 from residents.models import Resident
@@ -18,17 +19,8 @@ from ..choices import (
 from ..models import CustodyCheck, FoundItem, HeldItem, LostTicketReport, StorageCollection, StoredItem
 
 
-class ScopedPK(serializers.PrimaryKeyRelatedField):
-    """A related id limited to the requesting user's properties: another property's id does not exist."""
-
-    def __init__(self, *, action="storage.view", **kw):
-        self.action = action
-        super().__init__(**kw)
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        request = self.context.get("request")
-        return qs.restrict(request.user, self.action) if request else qs.none()
+class ScopedPK(BaseScopedPK):
+    default_action = "storage.view"
 
 
 def StaffPK(**kw):  # noqa: N802  (reads like a field class)

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from core.api.base import ScopedPK as BaseScopedPK
 from core.masking import mask_id, mask_phone
 from core.models import Property, Unit
 from residents.models import Resident
@@ -14,17 +15,8 @@ from ..models import (
 )
 
 
-class ScopedPK(serializers.PrimaryKeyRelatedField):
-    """A related id limited to the requesting user's properties: another property's id does not exist."""
-
-    def __init__(self, *, action="visitor.view", **kw):
-        self.action = action
-        super().__init__(**kw)
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        request = self.context.get("request")
-        return qs.restrict(request.user, self.action) if request else qs.none()
+class ScopedPK(BaseScopedPK):
+    default_action = "visitor.view"
 
 
 class MaskedIdField(serializers.CharField):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Department, User
 from core.permissions import ACTIONS
+from core.rule_settings import setting
 
 from .choices import NonConformitySource
 
@@ -23,11 +24,10 @@ def dt_field(label, **kw):
     )
 
 
-def default_due(now=None):
-    """The form's suggestion: the end of the working day three days on (services.CORRECT_WITHIN)."""
-    from .services import CORRECT_WITHIN
-
-    day = timezone.localtime(now or timezone.now()).date() + CORRECT_WITHIN
+def default_due(now=None, prop=None):
+    """The form's suggestion: the end of the working day the property's correction time on (规则参数
+    quality.correct_within, three days unless the office changed it)."""
+    day = timezone.localtime(now or timezone.now()).date() + setting(prop, "quality.correct_within")
     return timezone.make_aware(datetime.combine(day, time(17, 30)))
 
 
@@ -57,7 +57,7 @@ class RaiseForm(forms.Form):
         kwargs.setdefault("initial", {})
         now = timezone.localtime()
         kwargs["initial"].setdefault("found_at", now.replace(second=0, microsecond=0))
-        kwargs["initial"].setdefault("due_at", default_due(now))
+        kwargs["initial"].setdefault("due_at", default_due(now, prop))
         super().__init__(*args, **kwargs)
         self.prop = prop
         self.fields["department"].queryset = Department.objects.filter(property=prop).order_by("id")

@@ -17,3 +17,27 @@ declare(
         "quality.verify": OFFICE,  # never the person who recorded the correction (services)
     }
 )
+
+
+# 规则参数 (core.rule_settings): the correction time the seed leaves open (R-ROLE-13 names no deadline); the
+# default is services.CORRECT_WITHIN.
+def _declare_settings():
+    from django.utils.translation import gettext_lazy as _
+
+    from core import rule_settings as rs
+
+    from .services import CORRECT_WITHIN
+
+    rs.declare(
+        "quality.correct_within",
+        label=_("不符合项默认整改期限"),
+        unit=rs.DAYS,
+        default=CORRECT_WITHIN,
+        rule="R-ROLE-13",
+        min=1,
+        max=30,
+        help=_("登记时建议的整改期限(到期日的 17:30);登记人可改。"),
+    )
+
+
+_declare_settings()

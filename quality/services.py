@@ -17,6 +17,7 @@ from core.models import Deadline, Department, Membership, Property
 from core.notify import notify_users
 from core.numbering import next_number
 from core.permissions import can, require
+from core.rule_settings import setting
 
 from .choices import NonConformitySource, NonConformityStatus, VerificationResult
 from .models import NonConformity
@@ -24,7 +25,7 @@ from .models import NonConformity
 NUMBER_PREFIX = "BF"  # 不符
 CLOCK = "quality.correct"
 # R-ROLE-13 names no time for the correction: the raiser sets the due time; the form offers this default.
-CORRECT_WITHIN = timedelta(days=3)
+CORRECT_WITHIN = timedelta(days=3)  # R-ROLE-13: default of the 规则参数 quality.correct_within
 FUTURE_SLACK = timedelta(minutes=5)  # a clock a little ahead of the server is not "the future"
 
 S = NonConformityStatus
@@ -135,7 +136,12 @@ def nonconformity_raise(
     found_at = _aware(found_at or now, "found_at", "发现时间", "when it was found")
     if found_at > now + FUTURE_SLACK:
         raise DomainError("发现时间不能晚于现在。(The finding cannot be in the future.)", field="found_at")
-    due_at = _aware(due_at or now + CORRECT_WITHIN, "due_at", "整改期限", "the correction's due time")
+    due_at = _aware(
+        due_at or now + setting(prop, "quality.correct_within"),
+        "due_at",
+        "整改期限",
+        "the correction's due time",
+    )
     if due_at <= now:
         raise DomainError("整改期限须晚于现在。(The due time must be in the future.)", field="due_at")
     if department is None or department.property_id != prop.pk:

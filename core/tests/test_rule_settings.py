@@ -37,6 +37,7 @@ EXPECTED = {
     "visitors.max_visit": "R-VIS-02",
     "visitors.max_preauth": "R-VIS-08",
     "parcels.long_held": "R-LET-09",
+    "quality.correct_within": "R-ROLE-13",
 }
 
 

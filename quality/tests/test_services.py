@@ -199,6 +199,22 @@ def test_raise_defaults_due_time(world, raise_item, daytime):
     assert item.due_at == daytime.now() + services.CORRECT_WITHIN
 
 
+# R-ROLE-13: the default correction time is a per-property rule setting (规则参数)
+def test_default_due_time_follows_the_property_setting(world, raise_item, daytime):
+    from datetime import timedelta
+
+    from core import services as core_services
+    from quality.forms import RaiseForm
+
+    core_services.rule_settings_update(
+        actor=world.supervisor, prop=world.p1, values={"quality.correct_within": 7}
+    )
+    assert raise_item(due_at=None).due_at == daytime.now() + timedelta(days=7)
+    form_due = RaiseForm(prop=world.p1).initial["due_at"]
+    assert form_due.date() == (daytime.now() + timedelta(days=7)).date()
+    assert RaiseForm(prop=world.p2).initial["due_at"].date() == (daytime.now() + timedelta(days=3)).date()
+
+
 def test_raise_refused_for_front_desk_and_other_property(world, raise_item):
     with pytest.raises(NotAllowed):
         raise_item(actor=world.frontdesk)

@@ -1,7 +1,27 @@
+from django.conf import settings
 from django.http import HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.utils import translation
 
 from .errors import DomainError
+
+
+class OfficeLocaleMiddleware(LocaleMiddleware):
+    """Pages are in Simplified Chinese unless the user picked English with the language switch (its cookie):
+    an office PC whose browser happens to ask for English still opens the office's language. API clients
+    choose with Accept-Language as usual (the cookie too)."""
+
+    def process_request(self, request):
+        if request.path.startswith("/api/"):
+            return super().process_request(request)
+        lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        try:
+            lang = translation.get_supported_language_variant(lang) if lang else settings.LANGUAGE_CODE
+        except LookupError:
+            lang = settings.LANGUAGE_CODE
+        translation.activate(lang)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 class DomainErrorMiddleware:

@@ -44,3 +44,25 @@ def test_no_translation_says_itself_twice():
         catalog = gettext.GNUTranslations(fh)._catalog
     doubled = [v for v in catalog.values() if isinstance(v, str) and len(v) >= 30 and v.count(v[:25]) > 1]
     assert doubled == []
+
+
+def test_pages_speak_the_office_language_whatever_the_browser_asks(client, world):
+    """zh-hans is the default: a browser asking for English gets Chinese pages until the user switches."""
+    from core.testing.i18n import english
+
+    client.force_login(world.frontdesk)
+    page = client.get("/servicedesk/phrases/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in page and "服务用语" in page
+    page = english(client).get("/servicedesk/phrases/").content.decode()
+    assert 'lang="en"' in page and "Service phrases" in page
+    client.cookies.pop("django_language", None)
+    # the language switch sets the cookie and the next page follows it
+    client.post("/i18n/setlang/", {"language": "en", "next": "/servicedesk/phrases/"})
+    assert "Service phrases" in client.get("/servicedesk/phrases/").content.decode()
+
+
+def test_api_clients_choose_with_accept_language(api_as, world):
+    api = api_as(world.frontdesk)
+    zh = api.get("/api/v1/phrases/").json()
+    en = api.get("/api/v1/phrases/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert zh[0]["label"] == "投诉处理规范用语" and en[0]["label"] == "Standard complaint-handling phrases"

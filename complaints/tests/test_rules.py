@@ -462,7 +462,7 @@ def test_urging_notifies_the_responsible_department(world, judged):
 
 
 # R-CMP-24
-def test_same_day_reply_stops_clock_and_missing_ones_are_flagged(world, make_complaint):
+def test_same_day_reply_stops_clock_and_missing_ones_are_flagged(world, daytime, make_complaint):
     replied, silent = make_complaint(), make_complaint()
     dl = _clock(replied, workflow.CLOCK_SAME_DAY)
     assert timezone.localtime(dl.due_at).date() == timezone.localtime(replied.request.received_at).date()
@@ -479,7 +479,7 @@ def test_same_day_reply_stops_clock_and_missing_ones_are_flagged(world, make_com
 
 
 # R-CMP-24 (a reply entered through the shared note form counts too)
-def test_reply_from_the_note_form_counts(world, make_complaint):
+def test_reply_from_the_note_form_counts(world, daytime, make_complaint):
     c = make_complaint()
     sd.request_note(actor=world.frontdesk, request=c.request, text="已电话答复", kind="reply")
     assert services.complaints_check_same_day_replies()["replied"] == 1
